@@ -1,0 +1,31 @@
+"""socelec's tables, settings and database access (SQLModel)."""
+
+from models.audit import AuditEvent
+from models.db import get_engine, get_session, make_engine, session_scope, upgrade_schema
+from models.delivery import DELIVERY_STATES, FINAL_STATES, Delivery
+from models.dossier import DOSSIER_STATUSES, Dossier
+from models.edition import Edition, EditionSuspension
+from models.registry import BODIES, LANGUAGES, Enterprise, TechnicalUnit
+from models.settings import Settings, get_settings
+
+__all__ = [
+    "BODIES",
+    "DELIVERY_STATES",
+    "DOSSIER_STATUSES",
+    "FINAL_STATES",
+    "LANGUAGES",
+    "AuditEvent",
+    "Delivery",
+    "Dossier",
+    "Edition",
+    "EditionSuspension",
+    "Enterprise",
+    "Settings",
+    "TechnicalUnit",
+    "get_engine",
+    "get_session",
+    "get_settings",
+    "make_engine",
+    "session_scope",
+    "upgrade_schema",
+]

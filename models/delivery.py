@@ -1,0 +1,55 @@
+"""The outbox: one row per document the FPS sends to one dossier at one step.
+
+The unique constraint on (dossier, document kind, step) is what makes a second send
+impossible: a flow that runs again finds the row and skips or resumes it. The idempotency
+key, derived from the same triple, makes a retried HTTP request harmless at the e-Box side.
+"""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import CheckConstraint, LargeBinary, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from models.base import timestamp_field
+
+if TYPE_CHECKING:
+    from models.dossier import Dossier
+
+DELIVERY_STATES = ("pending", "rendered", "sent", "non_digital", "rejected", "failed")
+# A delivery that reached one of these states needs no further send.
+FINAL_STATES = frozenset({"sent", "non_digital", "rejected"})
+
+
+class Delivery(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "document_kind", "step_code", name="uq_delivery_once"),
+        CheckConstraint(
+            "state IN ('pending', 'rendered', 'sent', 'non_digital', 'rejected', 'failed')",
+            name="ck_delivery_state",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="RESTRICT")
+    document_kind: str = Field(max_length=40)
+    # The catalogue step the document is about ("X-60", "Y+2"), or the campaign ("access-code").
+    step_code: str = Field(max_length=20)
+    state: str = Field(default="pending", max_length=12, index=True)
+    idempotency_key: str = Field(unique=True, max_length=100)
+    language: str = Field(default="", max_length=2)
+    pdf: bytes | None = Field(default=None, sa_type=LargeBinary)
+    pdf_encrypted: bool = False
+    digest: str | None = Field(default=None, max_length=100)
+    page_count: int | None = None
+    message_id: str | None = Field(default=None, max_length=100)
+    error_code: str | None = Field(default=None, max_length=100)
+    error_message: str | None = Field(default=None, max_length=2000)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = timestamp_field(nullable=True)
+    created_at: datetime = timestamp_field()
+    rendered_at: datetime | None = timestamp_field(nullable=True)
+    sent_at: datetime | None = timestamp_field(nullable=True)
+
+    dossier: Optional["Dossier"] = Relationship()  # noqa: UP045 (SQLModel needs it)

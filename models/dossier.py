@@ -1,0 +1,51 @@
+"""A dossier: one consultation body (CE or CPPT) of one technical unit in one edition.
+
+Reference § 6: "Il faut toujours prévoir un dossier par organe de concertation". The dossier
+number and password give the election officer access to the portal; only the password's
+argon2id hash is stored.
+"""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from models.base import timestamp_field
+
+if TYPE_CHECKING:
+    from models.edition import Edition
+    from models.registry import TechnicalUnit
+
+DOSSIER_STATUSES = ("open", "stopped", "closed")
+
+
+class Dossier(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("edition_id", "technical_unit_id", "body", name="uq_dossier_body"),
+        CheckConstraint("body IN ('CPPT', 'CE')", name="ck_dossier_body"),
+        CheckConstraint("status IN ('open', 'stopped', 'closed')", name="ck_dossier_status"),
+        CheckConstraint(
+            "stop_kind IS NULL OR stop_kind IN ('complete', 'partial')", name="ck_dossier_stop"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    edition_id: int = Field(foreign_key="edition.id", index=True, ondelete="RESTRICT")
+    technical_unit_id: int = Field(foreign_key="technical_unit.id", index=True, ondelete="RESTRICT")
+    body: str = Field(max_length=4)
+    dossier_number: str = Field(unique=True, index=True, max_length=32)
+    password_hash: str | None = Field(default=None, max_length=200)
+    password_changed_at: datetime | None = timestamp_field(nullable=True)
+    election_day: date | None = None
+    status: str = Field(default="open", max_length=10)
+    stop_kind: str | None = Field(default=None, max_length=10)
+    stopped_categories: str = Field(default="", max_length=200)
+    stopped_at: datetime | None = timestamp_field(nullable=True)
+    failed_logins: int = 0
+    locked_until: datetime | None = timestamp_field(nullable=True)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+    technical_unit: Optional["TechnicalUnit"] = Relationship()  # noqa: UP045 (SQLModel needs it)
+    edition: Optional["Edition"] = Relationship()  # noqa: UP045 (SQLModel needs it)

@@ -1,0 +1,45 @@
+"""Settings of socelec, read from the environment (prefix ``SOCELEC_``) or a ``.env`` file.
+
+One object serves every part (CLI, flows, portal, sandbox) so the same code talks to SQLite or
+PostgreSQL, to the e-Box sandbox or the real e-Box, by configuration alone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, computed_field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOCELEC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Where the default SQLite files, outbox exports and keys live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of socelec's database; default: a SQLite file in data_dir.",
+    )
+    # Reading the CSV of a whole country fits in memory many times over; a bigger file is a mistake.
+    registry_max_bytes: int = 50 * 1024 * 1024
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key for signing portal sessions and encrypting outbox secrets; "
+        "generated into data_dir on first use when unset.",
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'socelec.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
