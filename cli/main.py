@@ -1,0 +1,33 @@
+"""The ``socelec`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import calendar, demo, edition, registry
+from cli.common import console, database
+
+app = typer.Typer(
+    help="socelec: the Belgian social elections procedure for the FPS Employment.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold passwords
+)
+app.add_typer(registry.app, name="registry")
+app.add_typer(edition.app, name="edition")
+app.command("calendar")(calendar.calendar_command)
+app.command("demo")(demo.demo_command)
+
+db_app = typer.Typer(help="socelec's own database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema to the newest revision and add missing known editions."""
+    with database():
+        pass
+    console.print("database is up to date")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
