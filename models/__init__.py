@@ -5,6 +5,7 @@ from models.db import get_engine, get_session, make_engine, session_scope, upgra
 from models.delivery import DELIVERY_STATES, FINAL_STATES, Delivery
 from models.dossier import DOSSIER_STATUSES, Dossier
 from models.edition import Edition, EditionSuspension
+from models.portal import PortalSession, StepConfirmation
 from models.registry import BODIES, LANGUAGES, Enterprise, TechnicalUnit
 from models.settings import Settings, get_settings
 
@@ -20,7 +21,9 @@ __all__ = [
     "Edition",
     "EditionSuspension",
     "Enterprise",
+    "PortalSession",
     "Settings",
+    "StepConfirmation",
     "TechnicalUnit",
     "get_engine",
     "get_session",
