@@ -1,0 +1,105 @@
+"""Fault injection around the sandbox's ASGI app, for testing clients under failure.
+
+It wraps the whole application (outside Starlette's middleware) so that it receives the
+server's own ``send``: to "accept then drop", the request is handled in full (the message is
+stored) and, when the app starts its 201, the TCP connection is aborted instead. The client
+sees a dropped connection exactly as after a real crash between commit and answer.
+
+Dropping needs the connection's transport, which uvicorn's ``send`` (a bound method of its
+request cycle) exposes as ``send.__self__.transport``; with another server the drop falls back
+to a 500 answer after the commit, which still exercises the retry path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import uuid
+
+from ebox_sandbox.settings import FaultPlan
+
+log = logging.getLogger(__name__)
+FAULT_PREFIX = "/REST/ebox/"  # the e-Box API; not the token endpoint, the admin API, the views
+REASONS = {429: "TOO_MANY_REQUESTS", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY",
+           503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT"}
+
+
+class FaultInjector:
+    def __init__(self, app, plan: FaultPlan | None = None):
+        self.app = app
+        self.plan = plan or FaultPlan()
+        self.rng = random.Random(self.plan.seed)  # noqa: S311 (faults, not secrets)
+        self.counts: dict[str, int] = {}
+
+    def configure(self, plan: FaultPlan) -> None:
+        self.plan = plan
+        self.rng = random.Random(plan.seed)  # noqa: S311 (faults, not secrets)
+        self.counts = {}
+
+    def _count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(FAULT_PREFIX):
+            return await self.app(scope, receive, send)
+        plan = self.plan
+        if plan.latency_ms:
+            await asyncio.sleep(plan.latency_ms / 1000)
+        draw = self.rng.random()
+        for status, rate in sorted(plan.error_rates.items()):
+            if draw < rate:
+                self._count(str(status))
+                await _drain(receive)  # read the upload first, so the answer is not lost
+                return await self._error(send, status, plan.retry_after_seconds)
+            draw -= rate
+        if draw < plan.drop_after_accept and scope["method"] == "POST":
+            return await self.app(scope, receive, self._dropping_send(send))
+        return await self.app(scope, receive, send)
+
+    def _dropping_send(self, send):
+        state = {"dropped": False}
+
+        async def dropping_send(event):
+            if state["dropped"]:
+                return
+            if event["type"] == "http.response.start" and event["status"] == 201:
+                transport = getattr(getattr(send, "__self__", None), "transport", None)
+                state["dropped"] = True
+                self._count("dropped_after_accept")
+                if transport is not None:
+                    transport.abort()
+                    # Let uvicorn see the lost connection before the app returns.
+                    for _ in range(3):
+                        await asyncio.sleep(0)
+                    return
+                log.warning("cannot reach the transport to drop it; answering 500 instead")
+                await _send_json(send, 500, {"id": str(uuid.uuid4()), "code": "DROPPED",
+                                             "message": "connection would have been dropped"})
+                return
+            await send(event)
+
+        return dropping_send
+
+    async def _error(self, send, status: int, retry_after: int | None) -> None:
+        headers = [(b"retry-after", str(retry_after).encode())] if retry_after is not None \
+            and status in (429, 503) else []
+        await _send_json(send, status, {"id": str(uuid.uuid4()),
+                                        "code": REASONS.get(status, f"HTTP_{status}"),
+                                        "message": "fault injected by the e-Box sandbox"}, headers)
+
+
+async def _drain(receive) -> None:
+    while True:
+        event = await receive()
+        if event["type"] != "http.request" or not event.get("more_body"):
+            return
+
+
+async def _send_json(send, status: int, body: dict, headers: list | None = None) -> None:
+    payload = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(payload)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": payload})
