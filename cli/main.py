@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import calendar, demo, edition, registry
+from cli import calendar, demo, ebox, edition, registry
 from cli.common import console, database
 
 app = typer.Typer(
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(registry.app, name="registry")
 app.add_typer(edition.app, name="edition")
+app.add_typer(ebox.app, name="ebox-sandbox")
 app.command("calendar")(calendar.calendar_command)
 app.command("demo")(demo.demo_command)
 
