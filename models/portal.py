@@ -1,8 +1,8 @@
 """What the officer portal keeps beside the dossier: login sessions and the officer's checklist.
 
-Sessions live in the database, not only in the signed cookie, so that logging out, changing
-the password or a lockout really ends them on every portal process (a cookie alone stays
-valid until it expires). Only a SHA-256 of the session token is stored: a copy of the table
+Sessions live in the database, not only in the signed cookie, so that logging out or changing
+the password really ends them on every portal process (a cookie alone stays valid until it
+expires). Only a SHA-256 of the session token is stored: a copy of the table
 does not let anyone take over a session.
 
 A step confirmation is the officer saying "we did this step" (posted the X notice, sent the

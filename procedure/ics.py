@@ -10,6 +10,7 @@ stable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Calendar as ICalendar
@@ -50,12 +51,18 @@ def calendar_to_ics(
     title_prefix: str = "Social elections",
     *,
     generated_at: datetime | None = None,
+    title_of: Callable[[CalendarEntry], str] | None = None,
+    description_of: Callable[[CalendarEntry], str] | None = None,
 ) -> bytes:
     """Serialise ``calendar`` as an .ics file.
 
     ``generated_at`` stamps the events (DTSTAMP); by default it is midnight UTC on the legal
-    date of X-60 so that the same calendar always gives the same bytes.
+    date of X-60 so that the same calendar always gives the same bytes. ``title_of`` and
+    ``description_of`` word an event in the reader's language (the officer portal passes
+    ``procedure.i18n`` texts); by default the catalogue's English title and details.
     """
+    title_of = title_of or (lambda entry: entry.step.title)
+    description_of = description_of or _description
     stamp = generated_at or datetime.combine(
         calendar.x_day - timedelta(days=60), time(), tzinfo=UTC
     )
@@ -71,8 +78,8 @@ def calendar_to_ics(
                 uid=event_uid(calendar, entry.code),
                 start=entry.effective_date,
                 end=entry.effective_date + timedelta(days=1),
-                summary=f"{title_prefix} {entry.code}: {entry.step.title}",
-                description=_description(entry),
+                summary=f"{title_prefix} {entry.code}: {title_of(entry)}",
+                description=description_of(entry),
                 categories=[entry.step.phase.value],
                 stamp=stamp,
                 transparency="TRANSPARENT",  # a reminder, not a meeting: do not block time

@@ -1,0 +1,1 @@
+"""The portal's routers, one per area: auth, dossier, calendar (ICS), stop, password."""

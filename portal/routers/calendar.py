@@ -1,0 +1,48 @@
+"""The dossier's calendar as an iCalendar file, in the page's language."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from portal.deps import OfficerDossier
+from portal.i18n import Translator
+from portal.web import page_language
+from procedure import CalendarEntry, calendar_to_ics, compute_calendar
+from procedure.i18n import body_abbreviation, legal_basis, step_action, step_title, when_phrase
+
+router = APIRouter(tags=["calendar"])
+
+
+@router.get(
+    "/dossiers/{number}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+    summary="The dossier's calendar as an .ics file",
+)
+def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
+    if dossier.election_day is None:
+        raise HTTPException(status_code=409, detail="error.no_calendar")
+    lang = page_language(request)
+    t = Translator(lang)
+    calendar = compute_calendar(dossier.edition, dossier.election_day)
+
+    def description(entry: CalendarEntry) -> str:
+        when = when_phrase(entry.step.kind, entry.effective_date, lang, entry.period_end)
+        return "\n\n".join(
+            (when, step_action(entry.code, lang), legal_basis(entry.code, lang),
+             entry.step.source)
+        )
+
+    body = calendar_to_ics(
+        calendar,
+        title_prefix=f"{t('ics.prefix')} {body_abbreviation(dossier.body, lang)}",
+        title_of=lambda entry: step_title(entry.code, lang),
+        description_of=description,
+    )
+    filename = f"socelec-{dossier.dossier_number}-{dossier.election_day.isoformat()}.ics"
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,245 @@
+"""The dossier page, the choice of day Y and the officer's confirmations of done steps."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from models.delivery import Delivery
+from models.dossier import Dossier
+from models.portal import StepConfirmation
+from portal import audit
+from portal.clock import as_utc, today
+from portal.deps import (
+    ClientAddress,
+    CsrfForm,
+    DbSession,
+    Now,
+    OfficerDossier,
+    csrf_checked,
+)
+from portal.election_day import can_change, check_change, day_choices
+from portal.errors import RuleError
+from portal.i18n import STRINGS, Translator
+from portal.progress import MessageNote, delivery_note, step_rows
+from portal.web import flash, page_language, render
+from procedure import STEPS, compute_calendar, step
+from procedure.i18n import body_abbreviation, body_name, phase_name
+
+router = APIRouter(tags=["dossier"])
+
+STEP_CODES = frozenset(s.code for s in STEPS)
+ACCESS_CODE_STEP = "access-code"  # models.delivery: the campaign's letter has this step code
+PHASE_PREFIX = "phase:"  # procedure.mailings.phase_notice_code
+
+
+class ElectionDayForm(CsrfForm):
+    election_day: str = Field(default="", max_length=10, description="Day Y, YYYY-MM-DD")
+
+
+class StepForm(CsrfForm):
+    done: bool = Field(default=True, description="true: mark the step done; false: undo")
+
+
+def dossier_url(dossier: Dossier) -> str:
+    return f"/dossiers/{dossier.dossier_number}"
+
+
+def format_enterprise_number(number: str) -> str:
+    """0403170701 → 0403.170.701, as the BCE/KBO prints it."""
+    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+
+def kind_label(kind: str, t: Translator) -> str:
+    key = f"kind.{kind}"
+    return t(key) if key in STRINGS else kind
+
+
+def message_text(note: MessageNote, t: Translator) -> str:
+    """One line about an FPS message (see portal.progress.MessageNote)."""
+    return t(
+        f"message.{note.reason}",
+        **{
+            "kind": kind_label(note.kind, t) if note.kind else "",
+            "at": note.at,
+            "message_id": note.message_id or "—",
+            "error": note.error or "—",
+            "day": note.due_from,
+        },
+    )
+
+
+def message_subject(delivery: Delivery, t: Translator) -> str:
+    code = delivery.step_code
+    if code == ACCESS_CODE_STEP:
+        return t("messages.access_code")
+    if code.startswith(PHASE_PREFIX):
+        return t("messages.phase_notice", phase=phase_name(code[len(PHASE_PREFIX):], t.lang))
+    return kind_label(delivery.document_kind, t)
+
+
+def stopped_on(dossier: Dossier) -> date | None:
+    if dossier.status != "stopped" or dossier.stopped_at is None:
+        return None
+    return today(as_utc(dossier.stopped_at))
+
+
+def dossier_page(
+    request: Request,
+    db: DbSession,
+    dossier: Dossier,
+    now,
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The dossier page, also re-rendered with ``errors`` when a form on it was refused."""
+    t = Translator(page_language(request))
+    day = today(now)
+    edition = dossier.edition
+    unit = dossier.technical_unit
+    calendar = compute_calendar(edition, dossier.election_day) if dossier.election_day else None
+    deliveries = db.exec(
+        select(Delivery).where(Delivery.dossier_id == dossier.id).order_by(Delivery.created_at)
+    ).all()
+    confirmed = set(
+        db.exec(
+            select(StepConfirmation.step_code).where(StepConfirmation.dossier_id == dossier.id)
+        )
+    )
+    rows = (
+        step_rows(
+            calendar, deliveries, confirmed, day, stopped_on=stopped_on(dossier),
+            due_soon_days=request.app.state.settings.due_soon_days,
+        )
+        if calendar
+        else []
+    )
+    others = [
+        (message_subject(d, t), delivery_note(d)) for d in deliveries
+        if d.step_code not in STEP_CODES
+    ]
+    return render(
+        request,
+        "dossier.html",
+        status_code=status_code,
+        errors=errors or {},
+        dossier=dossier,
+        edition=edition,
+        unit=unit,
+        enterprise=unit.enterprise,
+        enterprise_number=format_enterprise_number(unit.enterprise.enterprise_number),
+        body_name=body_name(dossier.body, t.lang),
+        body_abbreviation=body_abbreviation(dossier.body, t.lang),
+        calendar=calendar,
+        today=day,
+        rows=rows,
+        other_messages=others,
+        message_text=lambda note: message_text(note, t),
+        can_change_y=can_change(dossier.status, dossier.election_day, day),
+        choices=day_choices(edition, day),
+        first_login=dossier.password_changed_at is None,
+        stopped_on=stopped_on(dossier),
+        stopped_categories=[
+            t(f"category.{c}") for c in dossier.stopped_categories.split(",") if c
+        ],
+    )
+
+
+@router.get("/dossiers/{number}", response_class=HTMLResponse, summary="The dossier page")
+def show_dossier(
+    request: Request, dossier: OfficerDossier, db: DbSession, now: Now
+) -> HTMLResponse:
+    return dossier_page(request, db, dossier, now)
+
+
+@router.post(
+    "/dossiers/{number}/election-day", response_class=HTMLResponse, summary="Choose day Y"
+)
+def choose_election_day(
+    request: Request,
+    dossier: OfficerDossier,
+    form: Annotated[ElectionDayForm, Depends(csrf_checked(ElectionDayForm))],
+    db: DbSession,
+    now: Now,
+    ip: ClientAddress,
+) -> Response:
+    t = Translator(page_language(request))
+    try:
+        try:
+            new_y = date.fromisoformat(form.election_day)
+        except ValueError:
+            raise RuleError("election_day", "error.not_a_date") from None
+        check_change(dossier.edition, dossier.status, dossier.election_day, new_y, today(now))
+    except RuleError as error:
+        return dossier_page(
+            request, db, dossier, now, status_code=422,
+            errors={error.field: t(error.rule, **error.params)},
+        )
+    before = dossier.election_day
+    if new_y != before:
+        dossier.election_day = new_y
+        dossier.updated_at = now
+        db.add(dossier)
+        audit.record(
+            db, "election_day", dossier_number=dossier.dossier_number, ip=ip,
+            before=before.isoformat() if before else None, after=new_y.isoformat(),
+        )
+        db.commit()
+    flash(request, "flash.election_day_saved")
+    return RedirectResponse(f"{dossier_url(dossier)}#y-title", status_code=303)
+
+
+@router.post(
+    "/dossiers/{number}/steps/{code}",
+    response_class=HTMLResponse,
+    summary="Mark a reminder step done, or undo it",
+)
+def confirm_step(
+    request: Request,
+    dossier: OfficerDossier,
+    code: Annotated[str, Path(max_length=10, description="A step code, e.g. X-60")],
+    form: Annotated[StepForm, Depends(csrf_checked(StepForm))],
+    db: DbSession,
+    now: Now,
+    ip: ClientAddress,
+) -> Response:
+    try:
+        the_step = step(code)
+    except (KeyError, ValueError):
+        raise HTTPException(status_code=404) from None
+    if not the_step.reminder or dossier.status != "open":
+        t = Translator(page_language(request))
+        rule = "error.step_not_confirmable" if the_step.reminder is False else (
+            "error.dossier_not_open")
+        return dossier_page(request, db, dossier, now, status_code=422,
+                            errors={"calendar-title": t(rule)})
+    existing = db.exec(
+        select(StepConfirmation).where(
+            StepConfirmation.dossier_id == dossier.id,
+            StepConfirmation.step_code == the_step.code,
+        )
+    ).first()
+    if form.done and existing is None:
+        db.add(StepConfirmation(dossier_id=dossier.id, step_code=the_step.code, confirmed_at=now))
+    elif not form.done and existing is not None:
+        db.delete(existing)
+    else:
+        return RedirectResponse(f"{dossier_url(dossier)}#step-{the_step.code}", status_code=303)
+    audit.record(
+        db, "step_confirmed" if form.done else "step_unconfirmed",
+        dossier_number=dossier.dossier_number, ip=ip, step=the_step.code,
+    )
+    try:
+        db.commit()
+    except IntegrityError:  # the same confirmation from another tab, at the same moment
+        db.rollback()
+    flash(request, "flash.step_done" if form.done else "flash.step_undone")
+    return RedirectResponse(f"{dossier_url(dossier)}#step-{the_step.code}", status_code=303)
+

@@ -1,0 +1,87 @@
+"""Rendering the portal's pages: the Jinja2 environment and what every page receives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from models.dossier import Dossier
+from portal.csrf import csrf_token
+from portal.i18n import LANGUAGE_NAMES, STRINGS, Translator, format_moment, negotiate
+from portal.i18n import format_date as _format_date
+from procedure import CalendarEntry
+from procedure.i18n import display_code, phase_name, step_action, step_title, when_phrase
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+FLASH_KEY = "flash"
+LANGUAGE_KEY = "lang"
+
+
+def _session(request: Request) -> dict:
+    # The 500 page is rendered outside the session middleware: no session there.
+    return request.session if "session" in request.scope else {}
+
+
+def page_language(request: Request) -> str:
+    """The officer's choice, else the enterprise's language, else the browser's."""
+    chosen = _session(request).get(LANGUAGE_KEY)
+    if chosen in LANGUAGE_NAMES:
+        return chosen
+    dossier: Dossier | None = getattr(request.state, "dossier", None)
+    if dossier is not None:
+        return dossier.technical_unit.enterprise.language
+    return negotiate(request.headers.get("accept-language"))
+
+
+def flash(request: Request, key: str) -> None:
+    """Show ``key`` (a string of portal.i18n) once, on the next page (post/redirect/get)."""
+    assert key in STRINGS, key
+    request.session[FLASH_KEY] = [*request.session.get(FLASH_KEY, []), key]
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    lang = page_language(request)
+    t = Translator(lang)
+
+    def when(entry: CalendarEntry) -> str:
+        return when_phrase(
+            entry.step.kind, entry.effective_date, lang, entry.period_end, format="long"
+        )
+
+    session = _session(request)
+    flashes = session.pop(FLASH_KEY, []) if FLASH_KEY in session else []
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": lang,
+            "t": t,
+            "languages": list(LANGUAGE_NAMES.items()),
+            "here": request.url.path,
+            "csrf_token": csrf_token(request) if "session" in request.scope else "",
+            "officer": getattr(request.state, "dossier", None),
+            "as_of": request.app.state.settings.as_of,
+            "flashes": flashes,
+            "format_date": lambda day, lang, fmt="full": _format_date(day, lang, fmt),
+            "format_moment": format_moment,
+            "when": when,
+            "display_code": display_code,
+            "step_title": step_title,
+            "step_action": step_action,
+            "phase_name": phase_name,
+            **context,
+        },
+        status_code=status_code,
+        headers=headers,
+    )
