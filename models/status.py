@@ -1,0 +1,96 @@
+"""Where an edition stands: dossiers per phase, deliveries per state, the next mailings due.
+
+One function serves ``socelec status`` and the flows' summary artifacts, so staff see the same
+numbers in the terminal and in the Prefect UI.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.delivery import DELIVERY_STATES, Delivery
+from models.dossier import Dossier
+from models.edition import Edition
+from procedure.calendar import Calendar
+from procedure.mailings import due_mailings, planning_calendar
+from procedure.steps import Phase
+
+
+@dataclass
+class EditionStatus:
+    edition: int
+    as_of: date
+    dossiers: int = 0
+    dossiers_by_status: dict[str, int] = field(default_factory=dict)
+    open_by_phase: dict[str, int] = field(default_factory=dict)
+    without_election_day: int = 0
+    deliveries_by_state: dict[str, int] = field(default_factory=dict)
+    deliveries_by_kind: dict[str, int] = field(default_factory=dict)
+    upcoming: list[tuple[date, str, int]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "edition": self.edition, "as_of": self.as_of.isoformat(), "dossiers": self.dossiers,
+            "dossiers_by_status": self.dossiers_by_status, "open_by_phase": self.open_by_phase,
+            "without_election_day": self.without_election_day,
+            "deliveries_by_state": self.deliveries_by_state,
+            "deliveries_by_kind": self.deliveries_by_kind,
+            "upcoming": [{"date": d.isoformat(), "mailing": m, "dossiers": n}
+                         for d, m, n in self.upcoming],
+        }
+
+
+class CalendarCache:
+    """Dossiers with the same Y share one calendar: an edition has a dozen, not 11,569."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self._by_day: dict[date | None, Calendar] = {}
+
+    def get(self, election_day: date | None) -> Calendar:
+        if election_day not in self._by_day:
+            self._by_day[election_day] = planning_calendar(self.edition, election_day)[0]
+        return self._by_day[election_day]
+
+
+def edition_status(session: Session, edition: Edition, as_of: date,
+                   horizon_days: int = 14) -> EditionStatus:
+    status = EditionStatus(edition=edition.year, as_of=as_of)
+    rows = session.exec(select(Dossier.status, Dossier.election_day).where(
+        Dossier.edition_id == edition.id)).all()
+    status.dossiers = len(rows)
+    status.dossiers_by_status = dict(Counter(s for s, _ in rows))
+    calendars = CalendarCache(edition)
+    open_days = Counter(day for s, day in rows if s == "open")
+    by_phase: Counter[str] = Counter()
+    upcoming: Counter[tuple[date, str]] = Counter()
+    for election_day, count in open_days.items():
+        calendar = calendars.get(election_day)
+        by_phase[calendar.phase_on(as_of).value] += count
+        for offset in range(1, horizon_days + 1):
+            day = as_of + timedelta(days=offset)
+            for mailing in due_mailings(calendar, day):
+                if mailing.due_from == day:
+                    upcoming[(day, mailing.step_code)] += count
+    status.open_by_phase = {p.value: by_phase.get(p.value, 0) for p in Phase}
+    status.without_election_day = open_days.get(None, 0)
+    delivery_query = (
+        select(Delivery.state, Delivery.document_kind, func.count())
+        .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+        .where(Dossier.edition_id == edition.id)
+        .group_by(Delivery.state, Delivery.document_kind)
+    )
+    by_state: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    for state, kind, count in session.exec(delivery_query):
+        by_state[state] += count
+        by_kind[kind] += count
+    status.deliveries_by_state = {s: by_state.get(s, 0) for s in DELIVERY_STATES}
+    status.deliveries_by_kind = dict(sorted(by_kind.items()))
+    status.upcoming = sorted((d, m, n) for (d, m), n in upcoming.items())
+    return status
