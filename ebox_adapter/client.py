@@ -48,13 +48,7 @@ from ebox_adapter.publication import (
     message_to_publish,
     multipart_files,
 )
-from ebox_adapter.settings import (
-    PREFERENCE_SCOPE,
-    PREFERENCES_PATH,
-    PUBLICATION_SCOPE,
-    PUBLISH_PATH,
-    EboxSettings,
-)
+from ebox_adapter.settings import PREFERENCES_PATH, PUBLISH_PATH, EboxSettings
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +136,7 @@ class EboxClient:
         )
         self.tokens = TokenSource(
             self._http, token_url=settings.effective_token_url, client_id=settings.client_id,
-            private_key=key, scopes=(PUBLICATION_SCOPE, PREFERENCE_SCOPE),
+            private_key=key, scopes=settings.scopes,
             refresh_margin=settings.token_refresh_margin,
         )
         self._sleep = sleep

@@ -68,6 +68,12 @@ class EboxSettings(BaseSettings):
     private_key_password: SecretStr | None = None
     sender: str | None = Field(default=None, description="The FPS's enterprise number (10 digits).")
 
+    scopes: tuple[str, ...] = Field(
+        default=(PUBLICATION_SCOPE, PREFERENCE_SCOPE),
+        description="Scopes requested with each token (JSON list); each must be granted "
+                    "to the client (reference § 2.3).",
+    )
+
     secure_application_id: str = FPS_APPLICATION_ID
     secure_message_type_id: str = FPS_SECURE_MESSAGE_TYPE
     general_application_id: str = FPS_APPLICATION_ID
