@@ -9,7 +9,6 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from models.dossier import Dossier
 from portal.csrf import csrf_token
 from portal.i18n import LANGUAGE_NAMES, STRINGS, Translator, format_moment, negotiate
 from portal.i18n import format_date as _format_date
@@ -31,9 +30,9 @@ def page_language(request: Request) -> str:
     chosen = _session(request).get(LANGUAGE_KEY)
     if chosen in LANGUAGE_NAMES:
         return chosen
-    dossier: Dossier | None = getattr(request.state, "dossier", None)
-    if dossier is not None:
-        return dossier.technical_unit.enterprise.language
+    enterprise_language = getattr(request.state, "enterprise_language", None)
+    if enterprise_language in LANGUAGE_NAMES:
+        return enterprise_language
     return negotiate(request.headers.get("accept-language"))
 
 

@@ -1,0 +1,152 @@
+"""The dossier page: choosing Y, the recalculated calendar, statuses, the FPS's messages, ICS."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from icalendar import Calendar as ICalendar
+from sqlmodel import Session, select
+
+from models.audit import AuditEvent
+from models.portal import StepConfirmation
+from procedure import STEPS
+from tests.portal.helpers import dossier_row, log_in, officer_dossier, post_form, text
+
+Y = date(2028, 5, 8)  # a Monday of the 2028 window; X = 8 Feb 2028, X−60 = 10 Dec 2027
+
+
+def logged_in(client, engine, **kwargs):
+    officer = officer_dossier(engine, **kwargs)
+    assert log_in(client, officer).status_code == 303
+    return officer, f"/dossiers/{officer.number}"
+
+
+def on_day(client, clock, officer, day: date) -> None:
+    """Move the clock to ``day``; the idle session ends with the jump, so log in again."""
+    clock.set_day(day)
+    assert log_in(client, officer).status_code == 303
+
+
+def test_the_page_names_the_company_unit_body_and_edition(client, engine):
+    officer, url = logged_in(client, engine, body="CE", name="Maes Chimie SA")
+    page = text(client.get(url))
+    assert "Maes Chimie SA" in page
+    assert "conseil d'entreprise (CE)" in page
+    assert "2028 – période électorale provisoire" in page
+    assert "Vous utilisez encore le mot de passe de la lettre" in page
+
+
+def test_choosing_y_recalculates_the_calendar(client, engine):
+    officer, url = logged_in(client, engine)
+    before = text(client.get(url))
+    assert "Choisissez le jour Y" in before and "Calendrier de la procédure" not in before
+    assert 'value="2028-05-08"' in before and 'value="2028-05-14"' not in before  # a Sunday
+    response = post_form(client, url, f"{url}/election-day", {"election_day": Y.isoformat()})
+    assert response.status_code == 303
+    page = text(client.get(url))
+    assert "Jour Y enregistré" in page
+    assert "lundi 8 mai 2028" in page and "mardi 8 février 2028" in page  # Y and X
+    assert page.count('<tr id="step-') == len(STEPS)
+    assert re.search(r'id="step-X-60".*?10 décembre 2027', page, re.S)
+    assert dossier_row(engine, officer).election_day == Y
+    # Choosing again, while day X is ahead, moves the whole calendar.
+    post_form(client, url, f"{url}/election-day", {"election_day": "2028-05-16"})
+    page = text(client.get(url))
+    assert re.search(r'id="step-X-60".*?18 décembre 2027', page, re.S)
+    with Session(engine) as session:
+        events = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "portal.election_day")).all()
+    assert [(e.detail["before"], e.detail["after"]) for e in events] == [
+        (None, "2028-05-08"), ("2028-05-08", "2028-05-16")]
+
+
+def test_a_y_that_breaks_a_rule_is_refused_with_the_rule_and_changes_nothing(
+    client, engine, clock
+):
+    officer, url = logged_in(client, engine)
+    cases = {
+        "2028-05-14": "n'est pas un jour ouvrable",  # Sunday
+        "2028-05-25": "en dehors de la période électorale",
+        "yesterday": "Choisissez un jour dans la liste",
+    }
+    for value, rule in cases.items():
+        response = post_form(client, url, f"{url}/election-day", {"election_day": value})
+        assert response.status_code == 422, value
+        assert rule in text(response), value
+        assert 'href="#election_day"' in response.text  # the error summary links to the field
+    assert dossier_row(engine, officer).election_day is None
+
+
+def test_y_can_change_until_day_x_and_never_to_a_y_whose_x_has_passed(client, engine, clock):
+    officer, url = logged_in(client, engine, election_day=date(2028, 5, 19))  # X = 19 Feb
+    on_day(client, clock, officer, date(2028, 2, 10))
+    refused = post_form(client, url, f"{url}/election-day", {"election_day": "2028-05-09"})
+    assert refused.status_code == 422  # its X, 9 Feb, is in the past
+    assert "le jour X serait le 9 février 2028, qui est déjà passé" in text(refused)
+    moved = post_form(client, url, f"{url}/election-day", {"election_day": "2028-05-16"})
+    assert moved.status_code == 303  # X = 16 Feb
+    on_day(client, clock, officer, date(2028, 2, 16))  # day X itself: still allowed
+    assert "Changer le jour Y" in text(client.get(url))
+    on_day(client, clock, officer, date(2028, 2, 17))
+    assert "Le jour X est passé" in text(client.get(url))
+    refused = post_form(client, url, f"{url}/election-day", {"election_day": "2028-05-19"})
+    assert refused.status_code == 422
+    assert "son jour X (16 février 2028) est passé" in text(refused)
+    assert dossier_row(engine, officer).election_day == date(2028, 5, 16)
+
+
+def test_statuses_and_the_officers_confirmations(client, engine, clock):
+    officer, url = logged_in(client, engine, election_day=Y)
+    on_day(client, clock, officer, date(2028, 1, 10))  # after X−60 (10 Dec 2027)
+    page = client.get(url).text
+    assert 'id="step-X-60" class="status-overdue"' in page
+    assert 'id="step-X-30" class="status-done"' in page  # a legal effect: passed
+    assert 'id="step-X" class="status-due_soon"' not in page
+    assert 'id="step-Y" class="status-later"' in page
+    response = post_form(client, url, f"{url}/steps/X-60", {"done": "true"})
+    assert response.status_code == 303 and response.headers["location"].endswith("#step-X-60")
+    assert 'id="step-X-60" class="status-done"' in client.get(url).text
+    post_form(client, url, f"{url}/steps/X-60", {"done": "false"})
+    assert 'id="step-X-60" class="status-overdue"' in client.get(url).text
+    not_a_task = post_form(client, url, f"{url}/steps/X-30", {"done": "true"})
+    assert not_a_task.status_code == 422
+    assert post_form(client, url, f"{url}/steps/Z+1", {"done": "true"}).status_code == 404
+    with Session(engine) as session:
+        assert session.exec(select(StepConfirmation)).all() == []
+
+
+def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
+    officer, url = logged_in(client, engine, election_day=Y, deliveries=(
+        ("access_code", "access-code", "sent"),
+        ("reminder", "X-60", "sent"),
+        ("reminder", "X-35", "failed"),
+        ("phase_notice", "phase:pre_procedure", "non_digital"),
+    ))
+    on_day(client, clock, officer, date(2028, 1, 10))
+    page = text(client.get(url))
+    x60 = re.search(r'id="step-X-60".*?</tr>', page, re.S).group(0)
+    assert "déposé dans l'e-Box le 3 décembre 2027" in x60 and "messageId msg-" in x60
+    x35 = re.search(r'id="step-X-35".*?</tr>', page, re.S).group(0)
+    assert "l'envoi a échoué (INVALID_INPUT)" in x35
+    x_day = re.search(r'id="step-X".*?</tr>', page, re.S).group(0)
+    assert "pas encore dû (prévu à partir du 8 février 2028)" in x_day  # X: on the day
+    others = page[page.index("Autres messages du SPF"):]
+    assert "Lettre avec vos codes d'accès" in others
+    assert "Début de la phase : Procédure préélectorale" in others
+    assert "n'utilise pas l'e-Box" in others
+
+
+def test_the_calendar_downloads_as_ics_in_the_page_language(client, engine):
+    officer, url = logged_in(client, engine, language="nl")
+    assert client.get(f"{url}/calendar.ics").status_code == 409  # no Y yet
+    post_form(client, url, f"{url}/election-day", {"election_day": Y.isoformat()})
+    response = client.get(f"{url}/calendar.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert f"socelec-{officer.number}-2028-05-08.ics" in response.headers["content-disposition"]
+    events = ICalendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == len(STEPS)
+    by_start = {str(e["summary"]): e.decoded("dtstart") for e in events}
+    x_notice = next(s for s in by_start if s.startswith("Sociale verkiezingen CPBW X:"))
+    assert by_start[x_notice] == date(2028, 2, 8)

@@ -1,0 +1,172 @@
+"""The portal's pure rules and its strings, without a server."""
+
+from __future__ import annotations
+
+import re
+import stat
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from models.settings import Settings
+from portal.app import create_app
+from portal.election_day import check_change, day_choices
+from portal.errors import RuleError
+from portal.i18n import STRINGS, negotiate
+from portal.keys import KEY_FILE, session_secret
+from portal.lockout import lock_until
+from portal.progress import StepStatus, step_status
+from portal.settings import PortalSettings
+from portal.stop import Workforce, check_stop, stoppable_categories
+from procedure import STEPS, compute_calendar
+from procedure.editions import KNOWN_EDITIONS
+from procedure.i18n import LANGUAGES
+
+EDITION = KNOWN_EDITIONS[2028]
+Y = date(2028, 5, 8)
+TEMPLATES = Path(__file__).parents[2] / "portal" / "templates"
+NOW = datetime(2028, 1, 1, tzinfo=UTC)
+
+
+def test_lockout_every_series_of_failures_locks_twice_as_long_up_to_a_ceiling():
+    def lock(failures: int):
+        until = lock_until(failures, NOW, threshold=5, first_lock=timedelta(minutes=15),
+                           longest_lock=timedelta(hours=24))
+        return None if until is None else until - NOW
+
+    assert [lock(n) for n in range(1, 5)] == [None] * 4
+    assert lock(5) == timedelta(minutes=15)
+    assert lock(6) is None
+    assert lock(10) == timedelta(minutes=30)
+    assert lock(15) == timedelta(hours=1)
+    assert lock(500) == timedelta(hours=24)
+
+
+@pytest.mark.parametrize(("body", "workforce", "expected"), [
+    ("CPPT", Workforce(60, 40, 30, 20), ("blue_collar", "white_collar", "young")),
+    ("CE", Workforce(60, 40, 30, 20), ("blue_collar", "white_collar", "young", "cadre")),
+    ("CE", Workforce(0, 140, 24, 14), ("white_collar",)),
+])
+def test_stoppable_categories_follow_reference_3_3(body, workforce, expected):
+    assert stoppable_categories(body, workforce) == expected
+
+
+def test_a_stop_is_possible_from_x_plus_36_to_x_plus_79_only():
+    calendar = compute_calendar(EDITION, Y)
+    common = dict(status="open", calendar=calendar, kind="complete", categories=(),
+                  stoppable=("blue_collar", "white_collar"), already_stopped=())
+    with pytest.raises(RuleError) as refused:
+        check_stop(today=date(2028, 3, 14), **common)
+    assert (refused.value.field, refused.value.rule) == ("kind", "error.outside_stop_window")
+    assert check_stop(today=date(2028, 3, 15), **common) == ("blue_collar", "white_collar")
+    assert check_stop(today=date(2028, 4, 27), **common)
+    with pytest.raises(RuleError):
+        check_stop(today=date(2028, 4, 28), **common)
+
+
+def test_a_second_partial_stop_adds_to_the_first():
+    calendar = compute_calendar(EDITION, Y)
+    stopped = check_stop(status="open", calendar=calendar, today=date(2028, 3, 20),
+                         kind="partial", categories=["young"],
+                         stoppable=("blue_collar", "white_collar", "young"),
+                         already_stopped=("white_collar",))
+    assert stopped == ("white_collar", "young")
+
+
+def test_y_rules():
+    today = date(2028, 2, 10)
+    offered = day_choices(EDITION, today)
+    assert [c.y_day for c in offered][:3] == [date(2028, 5, 8), date(2028, 5, 9),
+                                             date(2028, 5, 10)]
+    assert not offered[0].available and offered[-1].available
+    assert date(2028, 5, 25) not in [c.y_day for c in offered]  # Ascension Day is a holiday
+    check_change(EDITION, "open", date(2028, 5, 19), date(2028, 5, 16), today)
+    for status, current, new, rule in [
+        ("stopped", None, date(2028, 5, 16), "error.dossier_not_open"),
+        ("open", date(2028, 5, 9), date(2028, 5, 16), "error.after_day_x"),
+        ("open", None, date(2028, 5, 9), "error.day_x_past"),
+        ("open", None, date(2028, 5, 13), "error.not_working_day"),
+        ("open", None, date(2028, 6, 1), "error.outside_window"),
+    ]:
+        with pytest.raises(RuleError) as refused:
+            check_change(EDITION, status, current, new, today)
+        assert (refused.value.field, refused.value.rule) == ("election_day", rule)
+
+
+def test_step_status():
+    calendar = compute_calendar(EDITION, Y)
+    x60, x30, y = calendar.entry("X-60"), calendar.entry("X-30"), calendar.entry("Y")
+    stop = calendar.entry("X+36")
+
+    def status(entry, today, confirmed=False, stopped_on=None):
+        return step_status(entry, today, confirmed=confirmed, stopped_on=stopped_on,
+                           due_soon_days=14)
+
+    assert status(x60, date(2027, 11, 1)) is StepStatus.later
+    assert status(x60, date(2027, 11, 30)) is StepStatus.due_soon
+    assert status(x60, date(2027, 12, 11)) is StepStatus.overdue
+    assert status(x60, date(2027, 12, 11), confirmed=True) is StepStatus.done
+    assert status(x30, date(2028, 1, 20)) is StepStatus.done  # a legal effect, passed
+    assert status(stop, date(2028, 4, 1)) is StepStatus.due_soon  # inside the period
+    assert status(y, date(2028, 4, 1), stopped_on=date(2028, 3, 20)) is StepStatus.void
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (None, "fr"), ("", "fr"), ("en-GB,en;q=0.9", "fr"), ("nl-BE,nl;q=0.9,fr;q=0.8", "nl"),
+    ("fr;q=0.4, de;q=0.8", "de"), ("de;q=0, nl", "nl"), ("de;q=x, nl;q=0.1", "nl"),
+])
+def test_accept_language_negotiation(header, expected):
+    assert negotiate(header) == expected
+
+
+def test_every_string_the_templates_use_exists_in_the_three_languages():
+    used: set[str] = set()
+    for template in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']\s*[,)]""", template.read_text()))
+    prefixes = "|".join(sorted({key.split(".")[0] for key in STRINGS}))
+    for module in TEMPLATES.parent.rglob("*.py"):
+        if module.name != "i18n.py":  # where the strings are defined, not used
+            found = re.findall(rf"""["']((?:{prefixes})\.[a-z_]+)["']""", module.read_text())
+            used |= {key for key in found if not key.endswith(".html")}
+    for dynamic in ("status.", "category.", "message.", "dossier.status_", "error.title_"):
+        assert any(key.startswith(dynamic) for key in STRINGS), dynamic
+    missing = sorted(used - STRINGS.keys())
+    assert not missing, missing
+    for key, text in STRINGS.items():
+        assert {lang: bool(text[lang].strip()) for lang in LANGUAGES} == dict.fromkeys(
+            LANGUAGES, True), key
+
+
+def test_the_dynamic_strings_cover_every_value():
+    for status in StepStatus:
+        assert f"status.{status}" in STRINGS
+    for category in ("blue_collar", "white_collar", "young", "cadre"):
+        assert f"category.{category}" in STRINGS
+    for reason in ("delivered", "in_progress", "non_digital", "failed", "rejected",
+                   "not_yet_due", "stopped", "not_sent"):
+        assert f"message.{reason}" in STRINGS
+    for status in ("open", "stopped", "closed"):
+        assert f"dossier.status_{status}" in STRINGS
+    assert len(STEPS) > 30  # the step texts themselves come from procedure.i18n
+
+
+def test_every_form_endpoint_declares_its_csrf_field():
+    spec = create_app(PortalSettings()).openapi()
+    posts = {path: ops["post"] for path, ops in spec["paths"].items() if "post" in ops}
+    assert set(posts) >= {"/login", "/logout", "/dossiers/{number}/election-day",
+                          "/dossiers/{number}/stop", "/dossiers/{number}/password",
+                          "/dossiers/{number}/steps/{code}"}
+    for path, operation in posts.items():
+        ref = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+        schema = spec["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+        assert "csrf_token" in schema["properties"], path
+
+
+def test_the_session_key_is_generated_once_and_private(tmp_path):
+    settings = Settings(data_dir=tmp_path, secret_key=None)
+    first = session_secret(settings)
+    assert session_secret(settings) == first and len(first) >= 64
+    assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
+    assert session_secret(Settings(data_dir=tmp_path, secret_key="from-the-environment")) == (
+        "from-the-environment")
