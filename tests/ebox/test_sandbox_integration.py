@@ -137,9 +137,9 @@ def test_dropped_after_accept_is_retried_and_ends_as_duplicate(seeded_sandbox):
 
 def test_exhausted_retries_raise_unavailable(seeded_sandbox):
     seeded_sandbox.admin.set_faults(error_rates={503: 1.0})
-    with EboxClient(seeded_sandbox.settings.model_copy(update={"max_attempts": 3})) as ebox:
-        with pytest.raises(EboxUnavailable) as caught:
-            ebox.publish(publication("unavailable-1"))
+    settings = seeded_sandbox.settings.model_copy(update={"max_attempts": 3})
+    with EboxClient(settings) as ebox, pytest.raises(EboxUnavailable) as caught:
+        ebox.publish(publication("unavailable-1"))
     assert (caught.value.attempts, caught.value.last_status) == (3, 503)
     assert seeded_sandbox.admin.messages(idempotency_key="unavailable-1") == []
 
