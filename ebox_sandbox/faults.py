@@ -46,12 +46,15 @@ class FaultInjector:
             return await self.app(scope, receive, send)
         plan = self.plan
         if plan.latency_ms:
+            # Slow processing, not a slow network: the request is received in full first, so
+            # a client that times out meanwhile leaves a request the server still carries out.
+            receive = _replay(await _read_body(receive), receive)
             await asyncio.sleep(plan.latency_ms / 1000)
         draw = self.rng.random()
         for status, rate in sorted(plan.error_rates.items()):
             if draw < rate:
                 self._count(str(status))
-                await _drain(receive)  # read the upload first, so the answer is not lost
+                await _read_body(receive)  # read the upload first, so the answer is not lost
                 return await self._error(send, status, plan.retry_after_seconds)
             draw -= rate
         if draw < plan.drop_after_accept and scope["method"] == "POST":
@@ -90,11 +93,24 @@ class FaultInjector:
                                         "message": "fault injected by the e-Box sandbox"}, headers)
 
 
-async def _drain(receive) -> None:
+async def _read_body(receive) -> bytes:
+    chunks = []
     while True:
         event = await receive()
-        if event["type"] != "http.request" or not event.get("more_body"):
-            return
+        if event["type"] != "http.request":
+            return b"".join(chunks)
+        chunks.append(event.get("body", b""))
+        if not event.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive):
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replaying_receive():
+        return pending.pop() if pending else await receive()
+
+    return replaying_receive
 
 
 async def _send_json(send, status: int, body: dict, headers: list | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -133,6 +135,22 @@ def test_dropped_after_accept_is_retried_and_ends_as_duplicate(seeded_sandbox):
     assert (result.outcome, result.attempts) == (PublicationOutcome.duplicate, 2)
     assert admin.faults()["counts"] == {"dropped_after_accept": 1}
     assert len(admin.messages(idempotency_key="dropped-1")) == 1
+
+
+def test_a_timeout_after_the_e_box_accepted_ends_as_duplicate(seeded_sandbox):
+    admin, settings = seeded_sandbox.admin, seeded_sandbox.settings
+    admin.set_faults(latency_ms=400)  # the server answers after the client gave up
+    slow = settings.model_copy(update={"read_timeout": 0.1, "max_attempts": 2})
+    with EboxClient(slow) as ebox, pytest.raises(EboxUnavailable):
+        ebox.publish(publication("timeout-1"))
+    admin.set_faults()
+    deadline = time.monotonic() + 5
+    while not admin.messages(idempotency_key="timeout-1") and time.monotonic() < deadline:
+        time.sleep(0.02)  # poll until the abandoned request has been handled
+    with EboxClient(settings) as ebox:
+        result = ebox.publish(publication("timeout-1"))
+    assert result.outcome is PublicationOutcome.duplicate
+    assert len(admin.messages(idempotency_key="timeout-1")) == 1
 
 
 def test_exhausted_retries_raise_unavailable(seeded_sandbox):
