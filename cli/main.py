@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import calendar, demo, ebox, edition, registry, status
+from cli import calendar, demo, ebox, edition, preview, registry, status
 from cli.common import console, database
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app.add_typer(ebox.app, name="ebox-sandbox")
 app.command("calendar")(calendar.calendar_command)
 app.command("demo")(demo.demo_command)
 app.command("status")(status.status_command)
+app.command("preview")(preview.preview_command)
 
 db_app = typer.Typer(help="socelec's own database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -1,0 +1,343 @@
+"""The outbox: rendered documents waiting for (or done with) their e-Box delivery.
+
+One :class:`~models.delivery.Delivery` row per (dossier, document kind, step). This module
+writes those rows and guards what they hold:
+
+- A document that carries a credential (the access-code letter) is stored encrypted with
+  Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``), and its bytes are wiped once the
+  e-Box confirms delivery; the SHA-256 digest, page count and e-Box messageId stay, so the
+  delivery can still be proven (DESIGN.md: "A password exists in clear only in memory while
+  its letter is rendered and inside the delivered secure document").
+- The argon2id hash of a new password and the letter that carries the password are written in
+  the caller's transaction together (:func:`record_access_codes`): a crash leaves both or
+  neither, never a hash whose password nobody received, nor a letter whose password does not
+  open the dossier.
+- Each row gets a deterministic idempotency key (:func:`idempotency_key`), so a retried e-Box
+  request after a crash or a timeout carries the same key as the first attempt.
+
+Key management: ``SOCELEC_OUTBOX_KEY`` holds one Fernet key, or several separated by commas,
+newest first (``MultiFernet``: the first encrypts, all decrypt, so keys can be rotated). When
+it is unset, a key is generated once into ``$SOCELEC_DATA_DIR/outbox.key`` (mode 0600) and a
+warning says so; several machines sharing one database must all set the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.credentials import generate_password, hash_password
+from models.delivery import Delivery
+from models.dossier import Dossier
+from models.edition import Edition
+
+if TYPE_CHECKING:
+    from templates.kinds import DocumentKind
+    from templates.render import RenderedDocument
+
+__all__ = [
+    "KEY_FILE_NAME",
+    "IssuedCredential",
+    "OutboxError",
+    "OutboxSettings",
+    "confirm_delivery",
+    "document_pdf",
+    "dossiers_needing",
+    "idempotency_key",
+    "issue_credentials",
+    "outbox_cipher",
+    "record_access_codes",
+    "record_rendered",
+]
+
+log = logging.getLogger("socelec.outbox")
+
+KEY_FILE_NAME = "outbox.key"
+# Fixed namespace of socelec's delivery keys: uuid5(NAMESPACE_URL, "urn:socelec:delivery").
+_DELIVERY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:socelec:delivery")
+
+
+class OutboxSettings(BaseSettings):
+    """Settings of the outbox (environment, prefix ``SOCELEC_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="SOCELEC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Where a generated key is kept.")
+    outbox_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key(s) for credential letters at rest, comma-separated, newest "
+        "first; generated into data_dir/outbox.key when unset.",
+    )
+
+
+class OutboxError(ValueError):
+    """A request the outbox refuses; names the dossier or delivery, the field and the rule."""
+
+
+def _generated_key(data_dir: Path) -> bytes:
+    path = data_dir / KEY_FILE_NAME
+    if path.exists():
+        if path.stat().st_mode & 0o077:
+            log.warning("%s is readable by other users; restrict it with chmod 600", path)
+        return path.read_bytes().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # Write a private temporary file, then link it into place: another worker starting at the
+    # same moment either wins the link or reads the complete key, never a half-written one.
+    temporary = data_dir / f".{KEY_FILE_NAME}.{os.getpid()}.{uuid.uuid4().hex}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(Fernet.generate_key())
+    try:
+        os.link(temporary, path)
+        log.warning(
+            "generated a new outbox key in %s (mode 0600): back it up, without it the stored "
+            "credential letters cannot be read; set SOCELEC_OUTBOX_KEY when several machines "
+            "share the database",
+            path,
+        )
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_bytes().strip()
+
+
+def outbox_cipher(settings: OutboxSettings | None = None) -> MultiFernet:
+    """The cipher for credential letters at rest (module docstring: key management)."""
+    settings = settings or OutboxSettings()
+    if settings.outbox_key is not None:
+        keys = [k.strip() for k in settings.outbox_key.get_secret_value().split(",") if k.strip()]
+    else:
+        keys = [_generated_key(settings.data_dir).decode("ascii")]
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError:
+        # Never echo the value: it is a secret, even when malformed.
+        raise OutboxError(
+            "outbox_key: each key must be 32 url-safe base64-encoded bytes (make one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())')"
+        ) from None
+
+
+def idempotency_key(edition_year: int, dossier_number: str, kind: str, step_code: str) -> str:
+    """The same UUID for the same delivery on every run and every machine (uuid5)."""
+    name = f"{edition_year}/{dossier_number}/{kind}/{step_code}"
+    return str(uuid.uuid5(_DELIVERY_NAMESPACE, name))
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    """A new password and its argon2id hash, in memory until the letter is stored."""
+
+    dossier_id: int
+    password: str = field(repr=False)
+    password_hash: str = field(repr=False)
+
+
+def issue_credentials(dossier_ids: Iterable[int]) -> dict[int, IssuedCredential]:
+    """A fresh password per dossier, hashed (models.credentials: argon2id, ~27 ms each)."""
+    issued = {}
+    for dossier_id in dossier_ids:
+        password = generate_password()
+        issued[dossier_id] = IssuedCredential(dossier_id, password, hash_password(password))
+    return issued
+
+
+def dossiers_needing(session: Session, kind: DocumentKind, dossier_ids: Sequence[int]) -> list[int]:
+    """The open dossiers among ``dossier_ids`` that have no delivery of ``kind`` yet, in order.
+
+    A flow that runs again, or two workers given the same dossiers, skip what is done.
+    """
+    wanted = list(dossier_ids)
+    done = set(
+        session.exec(
+            select(Delivery.dossier_id).where(
+                Delivery.dossier_id.in_(wanted),  # type: ignore[attr-defined]
+                Delivery.document_kind == kind.code,
+                Delivery.step_code == kind.step_code,
+            )
+        )
+    )
+    open_ids = set(
+        session.exec(
+            select(Dossier.id).where(Dossier.id.in_(wanted), Dossier.status == "open")  # type: ignore[union-attr]
+        )
+    )
+    return [i for i in wanted if i in open_ids and i not in done]
+
+
+def _edition_years(session: Session, dossier_ids: Sequence[int]) -> dict[int, int]:
+    rows = session.exec(
+        select(Dossier.id, Edition.year)
+        .join(Edition, Dossier.edition_id == Edition.id)
+        .where(Dossier.id.in_(list(dossier_ids)))  # type: ignore[union-attr]
+    ).all()
+    return dict(rows)
+
+
+def record_rendered(
+    session: Session,
+    documents: Sequence[RenderedDocument],
+    *,
+    cipher: MultiFernet | None = None,
+    actor: str = "socelec",
+) -> list[Delivery]:
+    """Write one Delivery row (state ``rendered``) per document, in the caller's transaction.
+
+    Credential-carrying documents are encrypted at rest. A delivery exists once per dossier,
+    kind and step: a second one raises :class:`OutboxError` (and the caller's transaction
+    rolls back, so nothing of the batch is kept).
+    """
+    from templates.kinds import kind as kind_of  # the catalogue depends on procedure only
+
+    if not documents:
+        return []
+    ids = [d.dossier_id for d in documents if d.dossier_id is not None]
+    if len(ids) != len(documents):
+        raise OutboxError("dossier_id: every document must belong to a stored dossier")
+    years = _edition_years(session, ids)
+    missing = [d.dossier_number for d in documents if d.dossier_id not in years]
+    if missing:
+        raise OutboxError(f"dossier_id: no stored dossier for {', '.join(missing)}")
+    now = utcnow()
+    deliveries = []
+    for document in documents:
+        kind = kind_of(document.kind)
+        pdf = document.pdf
+        if kind.carries_credential:
+            pdf = (cipher or outbox_cipher()).encrypt(pdf)
+        deliveries.append(
+            Delivery(
+                dossier_id=document.dossier_id,
+                document_kind=kind.code,
+                step_code=kind.step_code,
+                state="rendered",
+                idempotency_key=idempotency_key(
+                    years[document.dossier_id], document.dossier_number, kind.code,
+                    kind.step_code,
+                ),
+                language=document.language,
+                pdf=pdf,
+                pdf_encrypted=kind.carries_credential,
+                digest=document.sha256,
+                page_count=document.page_count,
+                rendered_at=now,
+            )
+        )
+    session.add_all(deliveries)
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action="documents.rendered",
+            subject=documents[0].kind,
+            detail={"count": len(documents), "dossiers": [d.dossier_number for d in documents]},
+        )
+    )
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise OutboxError(
+            f"{documents[0].kind}: a delivery of this kind already exists for one of "
+            f"{len(documents)} dossiers (one delivery per dossier, kind and step)"
+        ) from error
+    return deliveries
+
+
+def record_access_codes(
+    session: Session,
+    documents: Sequence[RenderedDocument],
+    credentials: Mapping[int, IssuedCredential],
+    *,
+    cipher: MultiFernet | None = None,
+    actor: str = "socelec",
+) -> list[Delivery]:
+    """Store each dossier's new password hash with its encrypted access-code letter.
+
+    Both go into the caller's session, so one commit (``session_scope``) writes both or, on
+    any error, neither. The documents and the credentials must cover the same dossiers.
+    """
+    letters = {d.dossier_id: d for d in documents}
+    if set(letters) != set(credentials) or len(letters) != len(documents):
+        raise OutboxError(
+            "credentials: every access-code letter needs exactly one issued credential and "
+            "every credential its letter"
+        )
+    wrong = [d.dossier_number for d in documents if d.kind != "access-code"]
+    if wrong:
+        raise OutboxError(f"kind: not an access-code letter for {', '.join(wrong)}")
+    dossiers = session.exec(
+        select(Dossier).where(Dossier.id.in_(list(letters)))  # type: ignore[union-attr]
+    ).all()
+    now = utcnow()
+    for dossier in dossiers:
+        dossier.password_hash = credentials[dossier.id].password_hash
+        dossier.password_changed_at = now
+        dossier.updated_at = now
+        session.add(dossier)
+    return record_rendered(session, documents, cipher=cipher, actor=actor)
+
+
+def document_pdf(delivery: Delivery, cipher: MultiFernet | None = None) -> bytes:
+    """The stored PDF, decrypted when needed and checked against its digest."""
+    if delivery.pdf is None:
+        raise OutboxError(
+            f"delivery {delivery.id}: pdf: no bytes stored (state {delivery.state}; a credential "
+            "letter is wiped once the e-Box confirms delivery, its digest is kept)"
+        )
+    pdf = delivery.pdf
+    if delivery.pdf_encrypted:
+        try:
+            pdf = (cipher or outbox_cipher()).decrypt(pdf)
+        except InvalidToken:
+            raise OutboxError(
+                f"delivery {delivery.id}: outbox_key: none of the configured keys decrypts it"
+            ) from None
+    if delivery.digest and hashlib.sha256(pdf).hexdigest() != delivery.digest:
+        raise OutboxError(f"delivery {delivery.id}: digest: the stored PDF does not match it")
+    return pdf
+
+
+def confirm_delivery(
+    session: Session, delivery: Delivery, message_id: str, *, sent_at: datetime | None = None
+) -> Delivery:
+    """Record the e-Box's acceptance: state ``sent``, its messageId, and, for a credential
+    letter, the bytes wiped (digest, page count and messageId stay).
+
+    Confirming again with the same messageId changes nothing; with another one it is refused,
+    because one delivery is one e-Box message.
+    """
+    if not message_id:
+        raise OutboxError(f"delivery {delivery.id}: message_id: required")
+    if delivery.state == "sent":
+        if delivery.message_id != message_id:
+            raise OutboxError(
+                f"delivery {delivery.id}: message_id: already sent as {delivery.message_id}"
+            )
+        return delivery
+    if delivery.state != "rendered" and delivery.state != "failed":
+        raise OutboxError(
+            f"delivery {delivery.id}: state: cannot confirm a delivery in state {delivery.state}"
+        )
+    delivery.state = "sent"
+    delivery.message_id = message_id
+    delivery.sent_at = sent_at or utcnow()
+    if delivery.pdf_encrypted:
+        delivery.pdf = None
+    session.add(delivery)
+    session.flush()
+    return delivery

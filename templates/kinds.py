@@ -1,0 +1,199 @@
+"""The catalogue of documents the FPS sends during the procedure.
+
+Every document socelec renders is one :class:`DocumentKind`. The catalogue is data so the
+flows, the e-Box adapter, the outbox and the portal read one list:
+
+- ``access-code``: the letter with the dossier number and password (reference § 5: "access
+  codes (dossier number + password) for the web application"). It carries a credential, so
+  it may only be published under the e-Box secure class (DESIGN.md, rules).
+- ``reminder-<step>``: one per step of :data:`procedure.STEPS` marked ``reminder=True``
+  (§ 5: "notifications and reminders about the different phases").
+- ``phase-<phase>``: the notice sent when a dossier enters a phase of § 1.2 (§ 5, German
+  version: "Erinnerungen und Anweisungen … beim Übergang von einer Phase … zur nächsten").
+- ``brochure``: the edition's general information (§ 5: "informative brochures and
+  documents"); the same for every dossier of a language.
+
+``DocumentKind.step_code`` is the value stored in ``Delivery.step_code``: together with the
+dossier and the kind it is the outbox's once-only key.
+
+Registered mail. The sources say little, and this catalogue encodes exactly that:
+
+- § 1 row X−60: the employer's X−60 information reaches the CE/CPPT "handed over in a
+  meeting with minutes, or handed over against receipt, or by registered letter". It is the
+  only registered-letter fact about the procedure in the reference, so the X−60 reminder
+  bears the registered-mail mention and explains that means.
+- § 5: since 1 March 2025 ordinary FPS Employment mail goes through the e-Box, but
+  "Registered letters still go by post"; and the e-Box Registered Mail service is reserved to
+  social-security institutions (``ebox-enterprise-api.md`` § 2.4). No source says that an FPS
+  letter of the procedure must itself be registered, so no kind is a registered sending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from procedure import STEPS, Phase, Step
+from procedure.i18n import Translated, display_code, phase_name, step_title
+
+__all__ = [
+    "ACCESS_CODE",
+    "BROCHURE",
+    "KINDS",
+    "SUBJECT_MAX_CHARS",
+    "DocumentKind",
+    "Family",
+    "kind",
+]
+
+#: e-Box Enterprise limit on a message subject (``ebox-enterprise-api.md`` § 2.5, Smals
+#: restrictions: "subject 400 characters").
+SUBJECT_MAX_CHARS = 400
+#: e-Box limit on a file name (same section: "file name 255").
+FILE_NAME_MAX_CHARS = 255
+
+
+class Family:
+    """The four templates; a kind is one family plus its step or phase."""
+
+    access_code = "access_code"
+    reminder = "reminder"
+    phase_notice = "phase_notice"
+    brochure = "brochure"
+
+
+_SUBJECTS: dict[str, Translated] = {
+    Family.access_code: Translated(
+        fr="Élections sociales {year} – vos codes d'accès – dossier {dossier} ({body})",
+        nl="Sociale verkiezingen {year} – uw toegangscodes – dossier {dossier} ({body})",
+        de="Sozialwahlen {year} – Ihre Zugangscodes – Akte {dossier} ({body})",
+    ),
+    Family.reminder: Translated(
+        fr="Élections sociales {year} – rappel {code} : {title} – dossier {dossier}",
+        nl="Sociale verkiezingen {year} – herinnering {code}: {title} – dossier {dossier}",
+        de="Sozialwahlen {year} – Erinnerung {code}: {title} – Akte {dossier}",
+    ),
+    Family.phase_notice: Translated(
+        fr="Élections sociales {year} – nouvelle phase : {title} – dossier {dossier}",
+        nl="Sociale verkiezingen {year} – nieuwe fase: {title} – dossier {dossier}",
+        de="Sozialwahlen {year} – neue Phase: {title} – Akte {dossier}",
+    ),
+    Family.brochure: Translated(
+        fr="Élections sociales {year} – brochure d'information",
+        nl="Sociale verkiezingen {year} – informatiebrochure",
+        de="Sozialwahlen {year} – Informationsbroschüre",
+    ),
+}
+
+_FILE_STEMS: dict[str, Translated] = {
+    Family.access_code: Translated(fr="codes-acces", nl="toegangscodes", de="zugangscodes"),
+    Family.reminder: Translated(fr="rappel", nl="herinnering", de="erinnerung"),
+    Family.phase_notice: Translated(fr="phase", nl="fase", de="phase"),
+    Family.brochure: Translated(fr="brochure", nl="brochure", de="broschuere"),
+}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document: its template family, what it is about, and how it travels.
+
+    ``carries_credential``: the document holds a password; the outbox encrypts its bytes at
+    rest and the e-Box adapter publishes it only under the secure class.
+    ``registered_mail``: the document bears the registered-mail mention (module docstring).
+    ``personalised``: False when every dossier of a language gets the same PDF (the brochure),
+    so a batch renders it once per language.
+    """
+
+    code: str
+    family: str
+    step_code: str
+    carries_credential: bool = False
+    registered_mail: bool = False
+    personalised: bool = True
+    step: Step | None = None
+    phase: Phase | None = None
+
+    def title(self, lang: str) -> str:
+        """The step title or phase name the document is about ("" for the other kinds)."""
+        if self.step is not None:
+            return step_title(self.step.code, lang)
+        if self.phase is not None:
+            return phase_name(self.phase, lang)
+        return ""
+
+    def subject(self, lang: str, *, edition_year: int, dossier_number: str, body: str) -> str:
+        """The e-Box subject in ``lang``: no secret (subjects are listed and searchable,
+        ``ebox-enterprise-api.md`` § 4.3 item 4), at most 400 characters."""
+        code = display_code(self.step.code) if self.step is not None else ""
+        text = _SUBJECTS[self.family][lang].format(
+            year=edition_year, dossier=dossier_number, body=body, code=code, title=self.title(lang)
+        )
+        if len(text) > SUBJECT_MAX_CHARS:
+            raise ValueError(
+                f"subject: {len(text)} characters for {self.code} in {lang}; the e-Box allows "
+                f"at most {SUBJECT_MAX_CHARS}"
+            )
+        return text
+
+    def file_name(self, lang: str, dossier_number: str) -> str:
+        """An ASCII file name for the e-Box attachment (its title there, § 2.5)."""
+        suffix = f"-{self.step.code}" if self.step is not None else ""
+        suffix += f"-{self.phase.value}" if self.phase is not None else ""
+        name = f"{_FILE_STEMS[self.family][lang]}{suffix}-{dossier_number}.pdf"
+        return name.replace("+", "plus")[:FILE_NAME_MAX_CHARS]
+
+
+def _reminder(s: Step) -> DocumentKind:
+    return DocumentKind(
+        code=f"reminder-{s.code}",
+        family=Family.reminder,
+        step_code=s.code,
+        # § 1 row X−60: registered letter is one of the legal means (module docstring).
+        registered_mail=s.code == "X-60",
+        step=s,
+    )
+
+
+def _phase_notice(phase: Phase) -> DocumentKind:
+    return DocumentKind(
+        code=f"phase-{phase.value}",
+        family=Family.phase_notice,
+        step_code=f"phase:{phase.value}",
+        phase=phase,
+    )
+
+
+ACCESS_CODE = DocumentKind(
+    code="access-code",
+    family=Family.access_code,
+    # The value models/delivery.py names for the campaign that opens the dossiers.
+    step_code="access-code",
+    carries_credential=True,
+)
+BROCHURE = DocumentKind(
+    code="brochure", family=Family.brochure, step_code="brochure", personalised=False
+)
+
+#: Every kind, by code. The preparation phase has no notice: it is the state a dossier is
+#: created in, and the access-code letter opens it.
+KINDS: dict[str, DocumentKind] = {
+    k.code: k
+    for k in (
+        ACCESS_CODE,
+        *(_reminder(s) for s in STEPS if s.reminder),
+        *(_phase_notice(p) for p in Phase if p is not Phase.preparation),
+        BROCHURE,
+    )
+}
+
+
+def kind(code: str | DocumentKind) -> DocumentKind:
+    """The kind for ``code``; a ``KeyError`` lists the known codes."""
+    if isinstance(code, DocumentKind):
+        return code
+    normalised = code.strip().replace("\u2212", "-")
+    try:
+        return KINDS[normalised]
+    except KeyError:
+        raise KeyError(
+            f"kind: unknown document kind {code!r}; known kinds: {', '.join(KINDS)}"
+        ) from None

@@ -1,0 +1,272 @@
+"""Rendering documents to PDF: Jinja2 → HTML → one WeasyPrint render per batch → one PDF each.
+
+Why batches: every PDF that WeasyPrint writes pays a fixed cost (the document set-up, and the
+font subsetting: ~20 ms with HarfBuzz's subsetter, ~360 ms when WeasyPrint falls back to
+fontTools because ``libharfbuzz-subset0`` is missing; DESIGN.md quotes ~600 ms). A batch of
+letters is laid out and written once, then cut into one PDF per dossier
+(:mod:`templates.pdfsplit`), so that cost is paid once per batch instead of once per letter.
+
+Isolation: every document of a batch starts on a new page (``letter.css``) and carries an
+anchor; the split cuts exactly at those anchors, and refuses a batch where a document did not
+start on its own page. A letter therefore never holds another dossier's page, and the split
+copies no outline or named destination of the batch.
+
+Accessibility: PDF/UA-1 (``pdf_variant="pdf/ua-1"``): tagged structure, /Lang from
+``<html lang>``, the document title shown by viewers, embedded fonts, real text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, partial
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from procedure import STEPS, step
+from procedure.i18n import (
+    body_abbreviation,
+    body_name,
+    display_code,
+    document_name,
+    format_date,
+    legal_basis,
+    phase_name,
+    step_action,
+    step_title,
+)
+from templates.context import DossierDates, EditionInfo, LetterContext, format_enterprise_number
+from templates.i18n import label
+from templates.kinds import DocumentKind
+from templates.kinds import kind as kind_of
+from templates.pdfsplit import split_pdf
+
+__all__ = [
+    "PDF_OPTIONS",
+    "DocumentSettings",
+    "RenderError",
+    "RenderedDocument",
+    "render_batch",
+]
+
+DOCUMENTS_DIR = Path(__file__).parent / "documents"
+#: WeasyPrint options of every render: PDF/UA-1 implies tagging and PDF 1.7.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+
+
+class DocumentSettings(BaseSettings):
+    """Settings of the documents (environment, prefix ``SOCELEC_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="SOCELEC_", env_file=".env", extra="ignore")
+
+    portal_url: str = Field(
+        # Reference § 6: the FPS web application of 2020 and 2024.
+        default="https://www.elections-sociales.belgique.be",
+        description="Where election officers log in; printed on every letter.",
+    )
+
+    @field_validator("portal_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("portal_url: must start with https:// (or http:// for a test)")
+        return value
+
+
+class RenderError(ValueError):
+    """A batch that cannot be rendered as asked; names the dossier and the rule, never a
+    password."""
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One dossier's PDF. ``pdf`` may hold a password: it is left out of ``repr``."""
+
+    dossier_id: int | None
+    dossier_number: str
+    kind: str
+    step_code: str
+    language: str
+    pdf: bytes = field(repr=False)
+    sha256: str
+    page_count: int
+
+    @property
+    def sha256_base64url(self) -> str:
+        """The digest as the e-Box wants it: base64url, RFC 4648 § 5
+        (``ebox-rest-2.1.yaml``, Digest.digestValue)."""
+        return base64.urlsafe_b64encode(bytes.fromhex(self.sha256)).decode("ascii")
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(DOCUMENTS_DIR),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+        undefined=StrictUndefined,  # a missing value fails the render, never prints blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
+    return environment
+
+
+@cache
+def _stylesheet() -> CSS:
+    return CSS(filename=DOCUMENTS_DIR / "letter.css", font_config=_font_config())
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def _helpers(lang: str) -> dict[str, Callable[..., Any]]:
+    """The functions templates call, bound to one language."""
+    return {
+        "t": partial(label, lang=lang),
+        "fmt": partial(format_date, lang=lang),
+        "step_title": partial(step_title, lang=lang),
+        "step_action": partial(step_action, lang=lang),
+        "legal_basis": partial(legal_basis, lang=lang),
+        "document_name": partial(document_name, lang=lang),
+        "phase_name": partial(phase_name, lang=lang),
+        "body_name": partial(body_name, lang=lang),
+        "body_abbreviation": partial(body_abbreviation, lang=lang),
+        "display_code": display_code,
+        "catalogue_step": step,
+        "enterprise_number": format_enterprise_number,
+        "steps_with_reminder": [s for s in STEPS if s.reminder],
+    }
+
+
+def _document_title(kind: DocumentKind, lang: str, edition: EditionInfo) -> str:
+    family = label(f"title_{kind.family}", lang)
+    title = f"{label('social_elections', lang)} {edition.year} – {family}"
+    about = kind.title(lang)
+    if about:
+        title += (" : " if lang == "fr" else ": ") + about  # French puts a space before ":"
+    return title
+
+
+def _check(kind: DocumentKind, contexts: Sequence[LetterContext]) -> None:
+    for context in contexts:
+        has_password = bool(context.password)
+        if kind.carries_credential and not has_password:
+            raise RenderError(
+                f"dossier {context.dossier_number}: password: required for a {kind.code} letter"
+            )
+        if has_password and not kind.carries_credential:
+            raise RenderError(
+                f"dossier {context.dossier_number}: password: a {kind.code} document must not "
+                "carry a credential"
+            )
+
+
+def _article(kind: DocumentKind, lang: str, index: int, context: LetterContext | None,
+             edition: EditionInfo, portal_url: str) -> Markup:
+    values: dict[str, Any] = {
+        **_helpers(lang),
+        "kind": kind,
+        "lang": lang,
+        "index": index,
+        "edition": edition,
+        "step": kind.step,
+        "phase": kind.phase,
+        "portal_url": portal_url,
+        "specimen": bool(context and context.specimen),
+    }
+    if context is not None:  # generic documents never see a dossier
+        values |= {"c": context, "d": DossierDates(context)}
+    template = _environment().get_template(f"{lang}/{kind.family}.html.j2")
+    # The template autoescapes every value, so its output is safe HTML to embed as is.
+    return Markup(template.render(values))  # noqa: S704
+
+
+def _write(kind: DocumentKind, lang: str, edition: EditionInfo, articles: list[Markup]) -> tuple[
+    bytes, list[int]
+]:
+    """One WeasyPrint render of ``articles``; returns the PDF and each article's first page."""
+    html = _environment().get_template("_document.html.j2").render(
+        lang=lang,
+        title=_document_title(kind, lang, edition),
+        articles=articles,
+        t=partial(label, lang=lang),
+    )
+    document = HTML(string=html, base_url=str(DOCUMENTS_DIR)).render(
+        stylesheets=[_stylesheet()], font_config=_font_config(), **PDF_OPTIONS
+    )
+    starts: dict[int, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("doc-"):
+                starts.setdefault(int(anchor[4:]), number)
+    first_pages = [starts.get(i, -1) for i in range(len(articles))]
+    if first_pages[:1] != [0] or any(b <= a for a, b in pairwise(first_pages)):
+        # Each document must start on a fresh page, in order: otherwise a cut would mix two.
+        raise RenderError(f"{kind.code}: documents of the batch do not start on their own page")
+    return document.write_pdf(**PDF_OPTIONS), first_pages + [len(document.pages)]
+
+
+def _rendered(kind: DocumentKind, context: LetterContext, lang: str, pdf: bytes,
+              pages: int) -> RenderedDocument:
+    return RenderedDocument(
+        dossier_id=context.dossier_id,
+        dossier_number=context.dossier_number,
+        kind=kind.code,
+        step_code=kind.step_code,
+        language=lang,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        page_count=pages,
+    )
+
+
+def render_batch(
+    kind: DocumentKind | str,
+    contexts: Sequence[LetterContext],
+    *,
+    portal_url: str | None = None,
+) -> list[RenderedDocument]:
+    """Render ``kind`` for every context: one WeasyPrint render per language and edition.
+
+    Returns one :class:`RenderedDocument` per context, in the order given. A kind that is not
+    personalised (the brochure) is rendered once per language and edition and shared.
+    Raises :class:`RenderError` (a ``ValueError``) on a password where none belongs, or a
+    missing one on a credential letter; nothing is rendered then.
+    """
+    document_kind = kind_of(kind)
+    _check(document_kind, contexts)
+    portal_url = portal_url or DocumentSettings().portal_url
+    groups: dict[tuple[str, EditionInfo], list[int]] = {}
+    for position, context in enumerate(contexts):
+        groups.setdefault((context.language, context.edition), []).append(position)
+    results: list[RenderedDocument | None] = [None] * len(contexts)
+    for (lang, edition), positions in groups.items():
+        if document_kind.personalised:
+            articles = [
+                _article(document_kind, lang, i, contexts[p], edition, portal_url)
+                for i, p in enumerate(positions)
+            ]
+            pdf, bounds = _write(document_kind, lang, edition, articles)
+            ranges = list(pairwise(bounds))
+            pdfs = split_pdf(pdf, ranges)
+            pages = [end - start for start, end in ranges]
+        else:
+            article = _article(document_kind, lang, 0, None, edition, portal_url)
+            pdf, bounds = _write(document_kind, lang, edition, [article])
+            pdfs, pages = [pdf] * len(positions), [bounds[-1]] * len(positions)
+        for position, one_pdf, count in zip(positions, pdfs, pages, strict=True):
+            results[position] = _rendered(document_kind, contexts[position], lang, one_pdf, count)
+    return [r for r in results if r is not None]

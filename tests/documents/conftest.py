@@ -1,0 +1,42 @@
+"""Helpers of the document tests: fictitious dossiers and the text pdftotext sees."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import date
+
+from pypdf import PdfReader
+
+from templates.context import EditionInfo, LetterContext, sample_context
+
+EDITION = EditionInfo(2028, date(2028, 5, 8), date(2028, 5, 21), "provisional")
+ELECTION_DAY = date(2028, 5, 9)  # a Tuesday inside the window
+ISSUED_ON = date(2027, 11, 15)
+
+
+def context(serial: int = 1, *, language: str = "fr", body: str = "CPPT",
+            election_day: date | None = None, password: str | None = None) -> LetterContext:
+    """A fictitious dossier whose names carry its serial, to tell letters apart."""
+    base = sample_context(EDITION, language=language, body=body, election_day=election_day,
+                          serial=serial, password=password, issued_on=ISSUED_ON, specimen=False)
+    return LetterContext(**{
+        **base.__dict__,
+        "dossier_id": serial,
+        "enterprise_name": f"Entreprise Numéro{serial:03d} SA",
+        "unit_name": f"Unité Alpha{serial:03d}",
+    })
+
+
+def pdf_text(pdf: bytes) -> str:
+    """What pdftotext (poppler) extracts, whitespace collapsed so wrapped lines still match."""
+    result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(result.stdout.decode("utf-8").split())
+
+
+def read_every_page(pdf: bytes) -> PdfReader:
+    """pypdf opens the PDF and extracts text from every page (raises if it cannot)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        assert page.extract_text().strip()
+    return reader
