@@ -269,13 +269,14 @@ STRINGS: dict[str, Translated] = {
     "messages.col_subject": _t("Sujet", "Onderwerp", "Betreff"),
     "messages.none": _t("Aucun autre message.", "Geen andere berichten.",
                         "Keine weiteren Nachrichten."),
-    "messages.access_code": _t(
-        "Lettre avec vos codes d'accès", "Brief met uw toegangscodes",
-        "Schreiben mit Ihren Zugangsdaten",
-    ),
-    "messages.phase_notice": _t(
-        "Début de la phase : {phase}", "Begin van de fase: {phase}", "Beginn der Phase: {phase}"
-    ),
+    # The document families of templates.kinds.
+    "kind.access_code": _t("Lettre de codes d'accès", "Brief met toegangscodes",
+                           "Schreiben mit Zugangscodes"),
+    "kind.reminder": _t("Rappel", "Herinnering", "Erinnerung"),
+    "kind.phase_notice": _t("Avis de nouvelle phase", "Bericht over een nieuwe fase",
+                            "Mitteilung einer neuen Phase"),
+    "kind.brochure": _t("Brochure d'information", "Informatiebrochure",
+                        "Informationsbroschüre"),
     # Stop of the procedure.
     "stop.link": _t(
         "Déclarer un arrêt de la procédure (aucun candidat)",

@@ -15,6 +15,7 @@ def uvicorn_config(
     host: str | None = None,
     port: int | None = None,
     settings: PortalSettings | None = None,
+    log_level: str = "info",
 ) -> uvicorn.Config:
     """A uvicorn config for the portal: proxy headers trusted only from
     ``SOCELEC_PORTAL_FORWARDED_ALLOW_IPS``, no Server header."""
@@ -26,7 +27,7 @@ def uvicorn_config(
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,
-        log_level="info",
+        log_level=log_level,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import groupby
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
@@ -26,17 +27,17 @@ from portal.deps import (
 )
 from portal.election_day import can_change, check_change, day_choices
 from portal.errors import RuleError
-from portal.i18n import STRINGS, Translator
+from portal.i18n import Translator
 from portal.progress import MessageNote, delivery_note, step_rows
 from portal.web import flash, page_language, render
 from procedure import STEPS, compute_calendar, step
-from procedure.i18n import body_abbreviation, body_name, phase_name
+from procedure.i18n import body_abbreviation, body_name
+from templates.kinds import DocumentKind
+from templates.kinds import kind as document_kind
 
 router = APIRouter(tags=["dossier"])
 
 STEP_CODES = frozenset(s.code for s in STEPS)
-ACCESS_CODE_STEP = "access-code"  # models.delivery: the campaign's letter has this step code
-PHASE_PREFIX = "phase:"  # procedure.mailings.phase_notice_code
 
 
 class ElectionDayForm(CsrfForm):
@@ -56,9 +57,18 @@ def format_enterprise_number(number: str) -> str:
     return f"{number[:4]}.{number[4:7]}.{number[7:]}"
 
 
-def kind_label(kind: str, t: Translator) -> str:
-    key = f"kind.{kind}"
-    return t(key) if key in STRINGS else kind
+def _document_kind(code: str) -> DocumentKind | None:
+    # A kind unknown to this version's catalogue (an older or newer campaign) shows its code.
+    try:
+        return document_kind(code)
+    except KeyError:
+        return None
+
+
+def kind_label(code: str, t: Translator) -> str:
+    """"Rappel", "Herinnering": what kind of document the FPS sent."""
+    known = _document_kind(code)
+    return t(f"kind.{known.family}") if known else code
 
 
 def message_text(note: MessageNote, t: Translator) -> str:
@@ -75,13 +85,15 @@ def message_text(note: MessageNote, t: Translator) -> str:
     )
 
 
-def message_subject(delivery: Delivery, t: Translator) -> str:
-    code = delivery.step_code
-    if code == ACCESS_CODE_STEP:
-        return t("messages.access_code")
-    if code.startswith(PHASE_PREFIX):
-        return t("messages.phase_notice", phase=phase_name(code[len(PHASE_PREFIX):], t.lang))
-    return kind_label(delivery.document_kind, t)
+def message_subject(delivery: Delivery, dossier: Dossier, t: Translator) -> str:
+    """The subject the message bears in the e-Box, so the officer can find it there."""
+    known = _document_kind(delivery.document_kind)
+    if known is None:
+        return delivery.document_kind
+    return known.subject(
+        t.lang, edition_year=dossier.edition.year, dossier_number=dossier.dossier_number,
+        body=body_abbreviation(dossier.body, t.lang),
+    )
 
 
 def stopped_on(dossier: Dossier) -> date | None:
@@ -122,7 +134,7 @@ def dossier_page(
         else []
     )
     others = [
-        (message_subject(d, t), delivery_note(d)) for d in deliveries
+        (message_subject(d, dossier, t), delivery_note(d)) for d in deliveries
         if d.step_code not in STEP_CODES
     ]
     return render(
@@ -140,6 +152,10 @@ def dossier_page(
         calendar=calendar,
         today=day,
         rows=rows,
+        # Catalogue order is day order, so each phase's steps are together (groupby keeps it).
+        phases=[
+            (phase, list(group)) for phase, group in groupby(rows, key=lambda r: r.entry.step.phase)
+        ],
         other_messages=others,
         message_text=lambda note: message_text(note, t),
         can_change_y=can_change(dossier.status, dossier.election_day, day),

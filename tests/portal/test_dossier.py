@@ -118,22 +118,24 @@ def test_statuses_and_the_officers_confirmations(client, engine, clock):
 
 def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
     officer, url = logged_in(client, engine, election_day=Y, deliveries=(
-        ("access_code", "access-code", "sent"),
-        ("reminder", "X-60", "sent"),
-        ("reminder", "X-35", "failed"),
-        ("phase_notice", "phase:pre_procedure", "non_digital"),
+        ("access-code", "access-code", "sent"),
+        ("reminder-X-60", "X-60", "sent"),
+        ("reminder-X-35", "X-35", "failed"),
+        ("phase-pre_procedure", "phase:pre_procedure", "non_digital"),
     ))
     on_day(client, clock, officer, date(2028, 1, 10))
     page = text(client.get(url))
     x60 = re.search(r'id="step-X-60".*?</tr>', page, re.S).group(0)
-    assert "déposé dans l'e-Box le 3 décembre 2027" in x60 and "messageId msg-" in x60
+    assert "« Rappel » déposé dans l'e-Box le 3 décembre 2027" in x60
+    assert "messageId msg-" in x60
     x35 = re.search(r'id="step-X-35".*?</tr>', page, re.S).group(0)
     assert "l'envoi a échoué (INVALID_INPUT)" in x35
     x_day = re.search(r'id="step-X".*?</tr>', page, re.S).group(0)
     assert "pas encore dû (prévu à partir du 8 février 2028)" in x_day  # X: on the day
     others = page[page.index("Autres messages du SPF"):]
-    assert "Lettre avec vos codes d'accès" in others
-    assert "Début de la phase : Procédure préélectorale" in others
+    # Each with the subject it bears in the e-Box, so the officer finds it there.
+    assert f"Élections sociales 2028 – vos codes d'accès – dossier {officer.number}" in others
+    assert "nouvelle phase : Procédure préélectorale" in others
     assert "n'utilise pas l'e-Box" in others
 
 
