@@ -104,6 +104,8 @@ class _Batch:
         for i in range(start, end):
             source = self.reader.pages[i]
             copy = writer.add_page(source)
+            if "/StructParents" in source:  # pypdf drops it, as it does not copy the tree
+                copy[_name("/StructParents")] = NumberObject(source["/StructParents"])
             page_map[source.indirect_reference.idnum] = copy.indirect_reference
             for old, new in zip(source.get("/Annots", ()), copy.get("/Annots", ()), strict=True):
                 annotation_map[old.idnum] = new

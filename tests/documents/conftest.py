@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from datetime import date
 
@@ -13,6 +14,8 @@ from templates.context import EditionInfo, LetterContext, sample_context
 EDITION = EditionInfo(2028, date(2028, 5, 8), date(2028, 5, 21), "provisional")
 ELECTION_DAY = date(2028, 5, 9)  # a Tuesday inside the window
 ISSUED_ON = date(2027, 11, 15)
+#: How a generated password looks (models/credentials.py: 3 groups of 5, no look-alikes).
+PASSWORD_SHAPE = re.compile(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}-[2-9A-Z]{5}\b")
 
 
 def context(serial: int = 1, *, language: str = "fr", body: str = "CPPT",

@@ -5,7 +5,6 @@ dossier's own (with a day Y) or the window's span (without one).
 """
 
 import hashlib
-import re
 from datetime import date
 
 import pytest
@@ -28,12 +27,12 @@ from templates.render import RenderError, render_batch
 from tests.documents.conftest import (
     EDITION,
     ELECTION_DAY,
+    PASSWORD_SHAPE,
     context,
     pdf_text,
     read_every_page,
 )
 
-PASSWORD_SHAPE = re.compile(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}-[2-9A-Z]{5}\b")
 # Words that only the right language's letter contains: a template falling back to another
 # language fails here.
 GREETING = {"fr": "Madame, Monsieur", "nl": "Geachte mevrouw", "de": "Sehr geehrte Damen"}

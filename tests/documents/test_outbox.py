@@ -1,0 +1,222 @@
+"""The outbox on SQLite and PostgreSQL: hashes with their letters, encryption, wiping, keys."""
+
+from __future__ import annotations
+
+import logging
+import stat
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import inspect, text
+from sqlmodel import Session, select
+
+from models.audit import AuditEvent
+from models.credentials import verify_password
+from models.db import session_scope
+from models.delivery import Delivery
+from models.dossier import Dossier
+from models.outbox import (
+    KEY_FILE_NAME,
+    OutboxError,
+    OutboxSettings,
+    confirm_delivery,
+    document_pdf,
+    dossiers_needing,
+    idempotency_key,
+    issue_credentials,
+    outbox_cipher,
+    record_access_codes,
+)
+from models.settings import get_settings
+from templates.batches import prepare_access_code_letters, prepare_documents
+from templates.context import load_contexts
+from templates.kinds import ACCESS_CODE
+from templates.render import render_batch
+from tests.documents.conftest import PASSWORD_SHAPE, pdf_text
+from tests.factories import load_sample
+
+
+@pytest.fixture
+def dossier_ids(engine) -> list[int]:
+    load_sample(engine, companies=2)
+    with Session(engine) as session:
+        return list(session.exec(select(Dossier.id).order_by(Dossier.id)))
+
+
+def _password_in(pdf: bytes) -> str:
+    match = PASSWORD_SHAPE.search(pdf_text(pdf))
+    assert match, "no password in the letter"
+    return match.group(0)
+
+
+def _every_stored_value(engine) -> list[object]:
+    """Every value of every column of every table: what a database dump would show."""
+    values: list[object] = []
+    with engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                values.extend(row)
+    return values
+
+
+def test_each_password_is_in_its_letter_and_nowhere_in_the_database_in_clear(
+        engine, database_url, dossier_ids):
+    with session_scope(engine) as session:
+        deliveries = prepare_access_code_letters(session, dossier_ids, actor="test")
+    assert len(deliveries) == len(dossier_ids) >= 2
+    cipher = outbox_cipher()
+    passwords = []
+    with Session(engine) as session:
+        for delivery in session.exec(select(Delivery).order_by(Delivery.dossier_id)):
+            assert delivery.state == "rendered" and delivery.pdf_encrypted
+            assert b"%PDF" not in delivery.pdf
+            pdf = document_pdf(delivery, cipher)
+            password = _password_in(pdf)
+            dossier = session.get(Dossier, delivery.dossier_id)
+            assert dossier.dossier_number in pdf_text(pdf)
+            assert verify_password(dossier.password_hash, password)
+            assert dossier.password_hash.startswith("$argon2id$")
+            passwords.append(password)
+    assert len(set(passwords)) == len(passwords)
+    stored = _every_stored_value(engine)
+    dump = "\n".join(str(v) for v in stored if not isinstance(v, bytes | memoryview))
+    blobs = b"".join(bytes(v) for v in stored if isinstance(v, bytes | memoryview))
+    for password in passwords:
+        assert password not in dump
+        assert password.encode() not in blobs
+        assert password.replace("-", "") not in dump
+    if database_url.startswith("sqlite"):  # the file and its write-ahead log, byte for byte
+        path = Path(database_url.removeprefix("sqlite:///"))
+        raw = b"".join(f.read_bytes() for f in path.parent.glob(path.name + "*"))
+        assert not any(p.encode() in raw for p in passwords)
+
+
+def test_a_batch_writes_hashes_and_letters_together_or_not_at_all(engine, dossier_ids):
+    first, *others = dossier_ids
+    with session_scope(engine) as session:
+        prepare_access_code_letters(session, [first])
+    # A second batch that contains an already lettered dossier must fail as a whole.
+    with Session(engine) as session:
+        credentials = issue_credentials(dossier_ids)
+        contexts = load_contexts(session, dossier_ids,
+                                 passwords={i: c.password for i, c in credentials.items()})
+    documents = render_batch(ACCESS_CODE, contexts)
+    with pytest.raises(OutboxError, match="already exists"), session_scope(engine) as session:
+        record_access_codes(session, documents, credentials)
+    # A crash after the writes but before the commit leaves nothing either.
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        record_access_codes(session, documents[1:], {i: credentials[i] for i in others})
+        raise RuntimeError("worker killed before commit")
+    with Session(engine) as session:
+        for dossier in session.exec(select(Dossier).where(Dossier.id.in_(others))):
+            assert dossier.password_hash is None
+        assert session.exec(select(Delivery.dossier_id)).all() == [first]
+
+
+def test_credentials_and_letters_must_match(engine, dossier_ids):
+    with Session(engine) as session:
+        credentials = issue_credentials(dossier_ids[:2])
+        contexts = load_contexts(session, dossier_ids[:2],
+                                 passwords={i: c.password for i, c in credentials.items()})
+        documents = render_batch(ACCESS_CODE, contexts)
+        with pytest.raises(OutboxError, match="credentials: every access-code letter"):
+            record_access_codes(session, documents[:1], credentials)
+        assert "password" not in repr(credentials)
+
+
+def test_running_a_batch_again_sends_nothing_twice(engine, dossier_ids):
+    with session_scope(engine) as session:
+        assert len(prepare_access_code_letters(session, dossier_ids)) == len(dossier_ids)
+    with session_scope(engine) as session:
+        assert prepare_access_code_letters(session, dossier_ids) == []
+        assert dossiers_needing(session, ACCESS_CODE, dossier_ids) == []
+        events = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "documents.rendered")).all()
+    assert len(events) == 1 and events[0].detail["count"] == len(dossier_ids)
+
+
+def test_idempotency_keys_are_stable_and_distinct(engine, dossier_ids):
+    with session_scope(engine) as session:
+        prepare_documents(session, "reminder-X-60", dossier_ids)
+        rows = session.exec(select(Delivery, Dossier).join(Dossier)).all()
+    for delivery, dossier in rows:
+        assert delivery.idempotency_key == idempotency_key(
+            2028, dossier.dossier_number, "reminder-X-60", "X-60")
+    keys = {idempotency_key(2028, "28-CE-000001-11", kind, step)
+            for kind, step in [("reminder-X", "X"), ("reminder-Y", "Y"), ("access-code",
+                                                                          "access-code")]}
+    assert len(keys) == 3
+
+
+def test_reminders_are_stored_in_clear_and_kept_after_delivery(engine, dossier_ids):
+    with session_scope(engine) as session:
+        deliveries = prepare_documents(session, "reminder-X-35", dossier_ids)
+        delivery = deliveries[0]
+        assert not delivery.pdf_encrypted and delivery.pdf.startswith(b"%PDF")
+        confirm_delivery(session, delivery, "msg-1")
+        assert delivery.pdf is not None and delivery.state == "sent"
+    with pytest.raises(ValueError, match="carries a credential"), Session(engine) as session:
+        prepare_documents(session, "access-code", dossier_ids)
+
+
+def test_confirmed_credential_letters_are_wiped_keeping_digest_and_message_id(
+        engine, dossier_ids):
+    with session_scope(engine) as session:
+        delivery = prepare_access_code_letters(session, dossier_ids[:1])[0]
+        digest, pages = delivery.digest, delivery.page_count
+        confirm_delivery(session, delivery, "3f6c-message")
+    with session_scope(engine) as session:
+        stored = session.exec(select(Delivery)).one()
+        assert stored.pdf is None and stored.state == "sent"
+        assert (stored.digest, stored.page_count, stored.message_id) == (
+            digest, pages, "3f6c-message")
+        assert stored.sent_at is not None
+        confirm_delivery(session, stored, "3f6c-message")  # the same answer again: no change
+        with pytest.raises(OutboxError, match="already sent as 3f6c-message"):
+            confirm_delivery(session, stored, "another")
+        with pytest.raises(OutboxError, match="pdf: no bytes stored"):
+            document_pdf(stored)
+
+
+def test_a_generated_key_is_private_and_announced(tmp_path, monkeypatch, caplog):
+    monkeypatch.delenv("SOCELEC_OUTBOX_KEY", raising=False)
+    settings = OutboxSettings(data_dir=tmp_path / "var")
+    with caplog.at_level(logging.WARNING, logger="socelec.outbox"):
+        cipher = outbox_cipher(settings)
+    path = tmp_path / "var" / KEY_FILE_NAME
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "generated a new outbox key" in caplog.text
+    assert path.read_text().strip() not in caplog.text
+    token = cipher.encrypt(b"letter")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="socelec.outbox"):
+        assert outbox_cipher(settings).decrypt(token) == b"letter"  # same key next time
+    assert caplog.text == ""
+
+
+def test_keys_from_the_environment_rotate_and_bad_ones_are_refused(monkeypatch, engine,
+                                                                 dossier_ids):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("SOCELEC_OUTBOX_KEY", old)
+    get_settings.cache_clear()
+    with session_scope(engine) as session:
+        delivery_id = prepare_access_code_letters(session, dossier_ids[:1])[0].id
+    monkeypatch.setenv("SOCELEC_OUTBOX_KEY", f"{new},{old}")
+    with Session(engine) as session:
+        assert document_pdf(session.get(Delivery, delivery_id)).startswith(b"%PDF")
+    monkeypatch.setenv("SOCELEC_OUTBOX_KEY", new)
+    with Session(engine) as session, pytest.raises(OutboxError, match="none of the configured"):
+        document_pdf(session.get(Delivery, delivery_id))
+    monkeypatch.setenv("SOCELEC_OUTBOX_KEY", "not-a-key-but-a-secret")
+    with pytest.raises(OutboxError, match="outbox_key: each key must be") as caught:
+        outbox_cipher()
+    assert "not-a-key-but-a-secret" not in str(caught.value)
+
+
+def test_a_tampered_letter_is_detected(engine, dossier_ids):
+    with session_scope(engine) as session:
+        delivery = prepare_documents(session, "brochure", dossier_ids[:1])[0]
+        delivery.pdf = delivery.pdf.replace(b"%PDF-1.7", b"%PDF-1.6", 1)
+        with pytest.raises(OutboxError, match="digest: the stored PDF does not match"):
+            document_pdf(delivery)
