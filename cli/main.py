@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import calendar, demo, ebox, edition, preview, registry, status
+from cli import calendar, demo, ebox, edition, portal, preview, registry, status
 from cli.common import console, database
 
 app = typer.Typer(
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(registry.app, name="registry")
 app.add_typer(edition.app, name="edition")
 app.add_typer(ebox.app, name="ebox-sandbox")
+app.add_typer(portal.app, name="portal")
 app.command("calendar")(calendar.calendar_command)
 app.command("demo")(demo.demo_command)
 app.command("status")(status.status_command)
