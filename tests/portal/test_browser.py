@@ -143,3 +143,28 @@ def test_pages_work_without_javascript(one_backend, browser, app, campaign_codes
         page.wait_for_url(re.compile(r"/password$"))
         assert page.locator("html").get_attribute("lang") == "nl"  # the enterprise's language
         context.close()
+
+
+def test_an_officer_declares_a_partial_stop(page, engine, clock):
+    from tests.portal.helpers import officer_dossier
+
+    clock.set_day(date(2028, 3, 20))  # between X+36 and X+79 for Y = 8 May 2028
+    officer = officer_dossier(engine, language="de", body="CE", election_day=date(2028, 5, 8))
+    page.goto("/login")
+    page.get_by_label("Numéro de dossier").fill(officer.number)
+    page.get_by_label("Mot de passe").fill(officer.password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Später: zum Dossier").click()
+    page.get_by_role("link", name=re.compile("Einstellung des Verfahrens melden")).click()
+    check_accessibility(page, "07-stop-form")
+    page.get_by_label(re.compile("^Teilweise Einstellung")).check()
+    page.get_by_label("leitende Angestellte").check()
+    page.get_by_role("button", name="Einstellung melden").click()
+    assert page.get_by_role("alert").filter(has_text="Kästchen").is_visible()  # not confirmed
+    shot(page, "08-stop-error")
+    check_accessibility(page, "08-stop-error")
+    page.get_by_label(re.compile("^Ich bestätige")).check()
+    page.get_by_role("button", name="Einstellung melden").click()
+    assert page.get_by_role("status").filter(has_text="Einstellung gespeichert").is_visible()
+    assert "Teilweise Einstellung gemeldet für: leitende Angestellte" in page.content()
+    shot(page, "09-partial-stop")
