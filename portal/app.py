@@ -22,12 +22,12 @@ from models.settings import get_settings
 from portal.clock import Clock, shifted_clock, system_clock
 from portal.csrf import CsrfError
 from portal.deps import LoginRequired
-from portal.i18n import STRINGS, Translator
+from portal.i18n import STRINGS
 from portal.keys import session_secret
 from portal.login import LoginGuard
 from portal.routers import auth, calendar, dossier, password, stop
 from portal.settings import PortalSettings, get_portal_settings
-from portal.web import flash, page_language, render
+from portal.web import flash, render, translator
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +112,11 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfError)
     async def csrf_refused(request: Request, _error: CsrfError):
-        return _error_page(request, 403, Translator(page_language(request))("error.csrf"))
+        return _error_page(request, 403, translator(request)("error.csrf"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
-        t = Translator(page_language(request))
+        t = translator(request)
         detail = error.detail if isinstance(error.detail, str) else ""
         if error.status_code == 404:
             messages = [t("error.not_found")]
@@ -128,7 +128,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError):
-        t = Translator(page_language(request))
+        t = translator(request)
         messages = [
             t("error.field", field=".".join(str(part) for part in e["loc"][1:]) or "request",
               rule=e["msg"])
@@ -139,4 +139,4 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
         log.exception("portal: unexpected error on %s %s", request.method, request.url.path)
-        return _error_page(request, 500, Translator(page_language(request))("error.server"))
+        return _error_page(request, 500, translator(request)("error.server"))

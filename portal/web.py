@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from portal.csrf import csrf_token
+from portal.errors import RuleError
 from portal.i18n import LANGUAGE_NAMES, STRINGS, Translator, format_moment, negotiate
 from portal.i18n import format_date as _format_date
 from procedure import CalendarEntry
@@ -36,6 +37,16 @@ def page_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
+def translator(request: Request) -> Translator:
+    """``t(key, **params)`` in the page's language."""
+    return Translator(page_language(request))
+
+
+def form_errors(request: Request, error: RuleError) -> dict[str, str]:
+    """A refused rule as the form shows it: the field and the message in the page's language."""
+    return {error.field: translator(request)(error.rule, **error.params)}
+
+
 def flash(request: Request, key: str) -> None:
     """Show ``key`` (a string of portal.i18n) once, on the next page (post/redirect/get)."""
     assert key in STRINGS, key
@@ -50,8 +61,8 @@ def render(
     headers: dict[str, str] | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    lang = page_language(request)
-    t = Translator(lang)
+    t = translator(request)
+    lang = t.lang
 
     def when(entry: CalendarEntry) -> str:
         return when_phrase(

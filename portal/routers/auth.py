@@ -21,9 +21,9 @@ from portal.deps import (
     Settings,
     csrf_checked,
 )
-from portal.i18n import LANGUAGE_NAMES, Translator
+from portal.i18n import LANGUAGE_NAMES
 from portal.sessions import active_session, close_session, open_session
-from portal.web import LANGUAGE_KEY, flash, page_language, render
+from portal.web import LANGUAGE_KEY, flash, render, translator
 
 router = APIRouter(tags=["auth"])
 
@@ -72,7 +72,7 @@ def login(
     now: Now,
     ip: ClientAddress,
 ) -> Response:
-    t = Translator(page_language(request))
+    t = translator(request)
     errors: dict[str, str] = {}
     number = normalise_dossier_number(form.dossier_number)
     if not is_valid_dossier_number(number):
@@ -95,14 +95,10 @@ def login(
             locked_until=result.locked_until,
         )
     dossier = result.dossier
-    # Session rotation: nothing of the anonymous session survives but the chosen language.
-    language = request.session.get(LANGUAGE_KEY)
     old_token = request.session.get(SESSION_TOKEN_KEY)
     if old_token:
         close_session(db, old_token)
-    request.session.clear()
-    if language:
-        request.session[LANGUAGE_KEY] = language
+    _restart_session(request)
     request.session[SESSION_TOKEN_KEY] = open_session(
         db, dossier.id, now, request.app.state.settings
     )
@@ -113,6 +109,15 @@ def login(
     if not target or not target.startswith(_dossier_url(dossier.dossier_number)):
         target = _dossier_url(dossier.dossier_number)
     return RedirectResponse(target, status_code=303)
+
+
+def _restart_session(request: Request) -> None:
+    """Session rotation: nothing of the old session (its token, its CSRF token) survives but
+    the chosen language."""
+    language = request.session.get(LANGUAGE_KEY)
+    request.session.clear()
+    if language:
+        request.session[LANGUAGE_KEY] = language
 
 
 def _login_again(request: Request, form: LoginForm, errors: dict[str, str], *, status_code: int,
@@ -139,10 +144,7 @@ def logout(
         close_session(db, token)
         audit.record(db, "logout", dossier_number=dossier.dossier_number, ip=ip)
         db.commit()
-    language = request.session.get(LANGUAGE_KEY)
-    request.session.clear()
-    if language:
-        request.session[LANGUAGE_KEY] = language
+    _restart_session(request)
     flash(request, "flash.logged_out")
     return RedirectResponse("/login", status_code=303)
 

@@ -29,7 +29,7 @@ from portal.election_day import can_change, check_change, day_choices
 from portal.errors import RuleError
 from portal.i18n import Translator
 from portal.progress import MessageNote, delivery_note, step_rows
-from portal.web import flash, page_language, render
+from portal.web import flash, form_errors, render, translator
 from procedure import STEPS, compute_calendar, step
 from procedure.i18n import body_abbreviation, body_name
 from templates.kinds import DocumentKind
@@ -112,7 +112,7 @@ def dossier_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     """The dossier page, also re-rendered with ``errors`` when a form on it was refused."""
-    t = Translator(page_language(request))
+    t = translator(request)
     day = today(now)
     edition = dossier.edition
     unit = dossier.technical_unit
@@ -186,7 +186,6 @@ def choose_election_day(
     now: Now,
     ip: ClientAddress,
 ) -> Response:
-    t = Translator(page_language(request))
     try:
         try:
             new_y = date.fromisoformat(form.election_day)
@@ -196,7 +195,7 @@ def choose_election_day(
     except RuleError as error:
         return dossier_page(
             request, db, dossier, now, status_code=422,
-            errors={error.field: t(error.rule, **error.params)},
+            errors=form_errors(request, error),
         )
     before = dossier.election_day
     if new_y != before:
@@ -231,7 +230,7 @@ def confirm_step(
     except (KeyError, ValueError):
         raise HTTPException(status_code=404) from None
     if not the_step.reminder or dossier.status != "open":
-        t = Translator(page_language(request))
+        t = translator(request)
         rule = "error.step_not_confirmable" if the_step.reminder is False else (
             "error.dossier_not_open")
         return dossier_page(request, db, dossier, now, status_code=422,

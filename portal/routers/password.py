@@ -22,10 +22,9 @@ from portal.deps import (
     csrf_checked,
 )
 from portal.errors import RuleError
-from portal.i18n import Translator
 from portal.passwords import MIN_LENGTH, check_new_password
 from portal.sessions import close_other_sessions, close_session, open_session
-from portal.web import flash, page_language, render
+from portal.web import flash, form_errors, render, translator
 
 router = APIRouter(tags=["password"])
 
@@ -63,7 +62,7 @@ def change_password(
     now: Now,
     ip: ClientAddress,
 ) -> Response:
-    t = Translator(page_language(request))
+    t = translator(request)
     if dossier.locked_until is not None and as_utc(dossier.locked_until) > now:
         return _page(request, dossier, status_code=423, locked_until=as_utc(dossier.locked_until))
     if not verify_password(dossier.password_hash or "", form.current_password):
@@ -83,7 +82,7 @@ def change_password(
         )
     except RuleError as error:
         return _page(request, dossier, status_code=422,
-                     errors={error.field: t(error.rule, **error.params)})
+                     errors=form_errors(request, error))
     first_change = dossier.password_changed_at is None
     dossier.password_hash = hash_password(form.new_password)
     dossier.password_changed_at = now

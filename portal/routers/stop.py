@@ -13,9 +13,8 @@ from portal import audit
 from portal.clock import today
 from portal.deps import ClientAddress, CsrfForm, DbSession, Now, OfficerDossier, csrf_checked
 from portal.errors import RuleError
-from portal.i18n import Translator
 from portal.stop import CATEGORIES, Workforce, check_stop, stop_window, stoppable_categories
-from portal.web import flash, page_language, render
+from portal.web import flash, form_errors, render, translator
 from procedure import Calendar, compute_calendar
 
 router = APIRouter(tags=["stop"])
@@ -61,7 +60,7 @@ def _check(dossier: Dossier, now, kind: str, categories: list[str]) -> tuple[str
 
 def _page(request: Request, dossier: Dossier, now, *, errors=None, status_code=200,
           form: StopForm | None = None) -> HTMLResponse:
-    t = Translator(page_language(request))
+    t = translator(request)
     calendar = _calendar(dossier)
     unavailable = None
     try:
@@ -94,14 +93,13 @@ def declare_stop(
     now: Now,
     ip: ClientAddress,
 ) -> Response:
-    t = Translator(page_language(request))
     try:
         stopped = _check(dossier, now, form.kind, form.categories)
         if not form.confirm:
             raise RuleError("confirm", "error.confirm_required")
     except RuleError as error:
         return _page(request, dossier, now, status_code=422, form=form,
-                     errors={error.field: t(error.rule, **error.params)})
+                     errors=form_errors(request, error))
     if form.kind == "complete":
         # Dossier.status 'stopped' is what the reminder flows filter out.
         dossier.status = "stopped"
