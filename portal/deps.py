@@ -64,7 +64,10 @@ def officer_dossier(
     row = active_session(db, token, now, settings) if token else None
     if row is None:
         request.session.pop(SESSION_TOKEN_KEY, None)
-        raise LoginRequired(request.url.path, expired=token is not None)
+        # After login, come back to the page; a form's target cannot be opened with GET.
+        page = request.url.path if request.method == "GET" else (
+            f"/dossiers/{normalise_dossier_number(number)}")
+        raise LoginRequired(page, expired=token is not None)
     dossier = db.get(Dossier, row.dossier_id)
     if dossier is None or dossier.dossier_number != normalise_dossier_number(number):
         raise HTTPException(status_code=404)

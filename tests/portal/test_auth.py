@@ -235,6 +235,20 @@ def test_an_idle_session_expires(client, engine, clock, portal_settings):
     assert "expir" in client.get(response.headers["location"]).text
 
 
+def test_a_form_sent_after_the_session_expired_leads_back_to_its_page(client, engine, clock):
+    officer = officer_dossier(engine)
+    log_in(client, officer)
+    url = f"/dossiers/{officer.number}"
+    token = csrf_of(client.get(url).text)
+    clock.advance(hours=1)
+    response = client.post(f"{url}/election-day", data={"csrf_token": token,
+                                                         "election_day": "2028-05-08"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next={url}"
+    assert dossier_row(engine, officer).election_day is None
+
+
 def test_login_goes_back_to_the_requested_page_but_never_to_another_site(client, engine):
     officer = officer_dossier(engine)
     with Session(engine) as session:  # not a first login: no password invitation
