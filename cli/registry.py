@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from cli.common import actor, console, database, err_console, fail
-from models.registry_file import RegistryFileError, parse_registry
+from models.registry_file import RegistryFileError, parse_registry, read_registry_file
 from models.registry_import import import_registry
 from models.registry_sample import sample_registry
 from models.settings import get_settings
@@ -25,18 +25,12 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count, write nothing."),
 ) -> None:
     """Validate FILE and load it: all rows or none. Re-importing the same file changes nothing."""
-    limit = get_settings().registry_max_bytes
     try:
-        size = file.stat().st_size
-    except OSError as exc:
-        raise fail(f"file: cannot read {file}: {exc.strerror}") from None
-    if size > limit:
-        raise fail(f"file: {file} is {size:,} bytes; the limit is {limit:,} "
-                   "(SOCELEC_REGISTRY_MAX_BYTES)")
-    data = file.read_bytes()
-    try:
+        data = read_registry_file(file, get_settings().registry_max_bytes)
         units = parse_registry(data)
     except RegistryFileError as exc:
+        if exc.errors[0].line == 0:  # the file itself, not its rows
+            raise fail(str(exc.errors[0])) from None
         err_console.print(f"[bold red]{len(exc.errors)} error(s); nothing was imported:[/]")
         for error in exc.errors:
             err_console.print(f"  {error}", highlight=False, markup=False)

@@ -19,10 +19,14 @@ from sqlmodel import Session, col, select
 
 from models.delivery import Delivery
 from models.dossier import Dossier
+from models.settings import get_settings
 
 CLAIMABLE_STATES = ("rendered", "failed")
-DEFAULT_LEASE = timedelta(minutes=5)
 DEFAULT_MAX_ATTEMPTS = 8
+
+
+def default_lease() -> timedelta:
+    return timedelta(seconds=get_settings().delivery_lease_seconds)
 
 
 def _claimable(now: datetime, lease: timedelta, max_attempts: int):
@@ -40,12 +44,13 @@ def claim_deliveries(
     edition_id: int,
     limit: int,
     document_kinds: Iterable[str] | None = None,
-    lease: timedelta = DEFAULT_LEASE,
+    lease: timedelta | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     now: datetime | None = None,
 ) -> list[int]:
     """Claim up to ``limit`` deliverable rows of the edition for ``worker``; commit the claim."""
     now = now or datetime.now(UTC)
+    lease = lease or default_lease()
     candidates = (
         select(Delivery.id)
         .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
@@ -74,12 +79,26 @@ def release_claim(session: Session, delivery: Delivery) -> None:
     session.add(delivery)
 
 
+def claimable_count(
+    session: Session, *, edition_id: int, document_kinds: Iterable[str] | None = None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS, now: datetime | None = None,
+) -> int:
+    """Rows a worker could claim now."""
+    query = select(Delivery.id).join(Dossier, col(Dossier.id) == col(Delivery.dossier_id)).where(
+        Dossier.edition_id == edition_id,
+        _claimable(now or datetime.now(UTC), default_lease(), max_attempts))
+    if document_kinds is not None:
+        query = query.where(col(Delivery.document_kind).in_(list(document_kinds)))
+    return len(session.exec(query).all())
+
+
 def claimed_elsewhere(
-    session: Session, *, edition_id: int, lease: timedelta = DEFAULT_LEASE,
+    session: Session, *, edition_id: int, lease: timedelta | None = None,
     now: datetime | None = None,
 ) -> int:
     """Rows another worker holds under a live lease: wait for them, do not send them."""
     now = now or datetime.now(UTC)
+    lease = lease or default_lease()
     return len(session.exec(
         select(Delivery.id).join(Dossier, col(Dossier.id) == col(Delivery.dossier_id)).where(
             Dossier.edition_id == edition_id,

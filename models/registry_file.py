@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from stdnum import exceptions as stdnum_errors
 from stdnum.be import ssn, vat
@@ -45,7 +46,8 @@ class RowError:
     rule: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.rule}"
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.field}: {self.rule}"
 
 
 class RegistryFileError(ValueError):
@@ -278,3 +280,16 @@ def parse_registry(data: bytes) -> list[UnitRecord]:
     if errors:
         raise RegistryFileError(errors)
     return units
+
+
+def read_registry_file(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, or RegistryFileError when it cannot be read or is too large."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise RegistryFileError([RowError(0, "file", f"{path} is {size:,} bytes; the limit "
+                                              f"is {max_bytes:,} (SOCELEC_REGISTRY_MAX_BYTES)")])
+        return path.read_bytes()
+    except OSError as exc:
+        raise RegistryFileError(
+            [RowError(0, "file", f"cannot read {path}: {exc.strerror}")]) from None

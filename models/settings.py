@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     )
     # Reading the CSV of a whole country fits in memory many times over; a bigger file is a mistake.
     registry_max_bytes: int = 50 * 1024 * 1024
+    # A worker's claim on outbox rows; after it expires another worker may send them (the
+    # e-Box idempotency key makes that a 409, not a second message).
+    delivery_lease_seconds: int = Field(default=300, ge=5)
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key for signing portal sessions and encrypting outbox secrets; "

@@ -1,0 +1,91 @@
+"""advance_procedure: the daily run that moves every dossier along the legal timeline.
+
+Scheduled every day at 07:00 Europe/Brussels. One subflow per phase of § 1.2 (each its own run
+in the UI) sends, to the open dossiers by their own calendar, the phase-transition notice when
+they enter the phase and the reminders that are due (procedure.mailings). Running it for every
+day of an edition in order sends each mailing once: the outbox row decides.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+
+from flows.batches import merge_counts, run_batches
+from flows.deliver_outbox import deliver_outbox
+from flows.runner import render_runner
+from procedure.clock import brussels_today
+from procedure.mailings import DEFAULT_LEAD_DAYS
+from procedure.steps import Phase
+from tasks.campaign import plan_phase_mailings, render_documents
+from tasks.reports import edition_status_report
+
+PHASES = [p for p in Phase if p is not Phase.preparation]
+
+
+def _day(as_of: date | str | None) -> date:
+    if as_of is None:
+        return brussels_today()
+    return as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
+
+
+def _advance_run_name() -> str:
+    parameters = flow_run.parameters
+    return f"advance-{parameters['edition']}-{_day(parameters.get('as_of')).isoformat()}"
+
+
+def _phase_run_name() -> str:
+    parameters = flow_run.parameters
+    return (f"{parameters['phase'].replace('_', '-')}-{parameters['edition']}-"
+            f"{_day(parameters['as_of']).isoformat()}")
+
+
+@flow(name="phase-mailings", flow_run_name=_phase_run_name, task_runner=render_runner())
+def phase_mailings(edition: int, as_of: date, phase: str, lead_days: int = DEFAULT_LEAD_DAYS,
+                   batch_size: int = 200) -> dict:
+    """The notice and reminders of one phase due on ``as_of``: render them, then deliver."""
+    actor = f"flow:phase-mailings:{flow_run.id}"
+    plan = plan_phase_mailings(edition, as_of, phase, lead_days, batch_size)
+    rendered = {}
+    for kind_code, batches in plan.items():
+        counts = run_batches(
+            lambda n, batch, k=kind_code: render_documents.submit(k, n, batch, actor, as_of),
+            batches, f"{kind_code}: rendering for {sum(map(len, batches))} dossiers")
+        rendered[kind_code] = counts.get("rendered", 0)
+    delivered = deliver_outbox(edition, batch_size, list(plan)) if plan else {}
+    return {"rendered": rendered, "delivered": delivered}
+
+
+@flow(name="advance-procedure", flow_run_name=_advance_run_name)
+def advance_procedure(edition: int = 2028, as_of: date | None = None,
+                      lead_days: int = DEFAULT_LEAD_DAYS, batch_size: int = 200) -> dict:
+    """Send what the legal timeline asks for on ``as_of`` (default: today in Brussels).
+
+    - ``lead_days``: reminders go out this many days before a step's effective date (X and Y
+      are announced on the day itself).
+    """
+    day = _day(as_of)
+    logger = get_run_logger()
+    results = {phase.value: phase_mailings(edition, day, phase.value, lead_days, batch_size)
+               for phase in PHASES}
+    rendered = merge_counts([r["rendered"] for r in results.values()])
+    delivered = merge_counts([r["delivered"] for r in results.values()])
+    status = edition_status_report(edition, day)
+    lines = [f"# Edition {edition}: mailings of {day.isoformat()}\n",
+             "| mailing | rendered |", "|---|---|"]
+    lines += [f"| {kind} | {n} |" for kind, n in sorted(rendered.items())] or ["| none | 0 |"]
+    lines += ["", "## Delivered", "", "| state | count |", "|---|---|"]
+    lines += [f"| {state} | {n} |" for state, n in sorted(delivered.items())] or ["| none | 0 |"]
+    lines += ["", "## Open dossiers per phase", "", "| phase | dossiers |", "|---|---|"]
+    lines += [f"| {phase} | {n} |" for phase, n in status["open_by_phase"].items()]
+    lines += ["", "## Coming due (next 14 days)", "", "| from | mailing | dossiers |",
+              "|---|---|---|"]
+    lines += [f"| {u['date']} | {u['mailing']} | {u['dossiers']} |" for u in status["upcoming"]]
+    create_markdown_artifact(markdown="\n".join(lines) + "\n",
+                             key=f"advance-{edition}-summary",
+                             description=f"Mailings of {day.isoformat()}")
+    logger.info("rendered %s, delivered %s", rendered or "nothing", delivered or "nothing")
+    return {"as_of": day.isoformat(), "rendered": rendered, "delivered": delivered}

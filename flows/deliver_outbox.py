@@ -1,0 +1,56 @@
+"""Deliver what the outbox holds for an edition, in batches, until nothing is left to send."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
+
+from flows.runner import delivery_runner
+from models.settings import get_settings
+from tasks.delivery import deliver_batch
+from tasks.reports import count_deliverable
+
+
+@flow(name="deliver-outbox", flow_run_name="deliver-{edition}", task_runner=delivery_runner())
+def deliver_outbox(edition: int, batch_size: int = 200, kinds: list[str] | None = None,
+                   rounds: int = 3) -> dict[str, int]:
+    """Send every rendered (or failed) row of the edition, a batch per task run.
+
+    Failed rows get up to ``rounds`` tries in this run. Rows another worker holds are left to
+    it; if that worker died, its lease expires and they are sent here (a 409 if the e-Box had
+    them already).
+    """
+    logger = get_run_logger()
+    totals: Counter[str] = Counter()
+    lease = get_settings().delivery_lease_seconds
+    waited_since: float | None = None
+    progress = None
+    for round_no in range(1, rounds + 1):
+        counts = count_deliverable(edition, kinds)
+        while not counts["claimable"] and counts["held_elsewhere"]:
+            # Another worker holds rows: it sends them, or its lease runs out and we do.
+            waited_since = waited_since or time.monotonic()
+            if time.monotonic() - waited_since > lease * 1.5:
+                logger.warning("%s rows still held by another worker", counts["held_elsewhere"])
+                break
+            time.sleep(min(5.0, lease / 4))
+            counts = count_deliverable(edition, kinds)
+        if not counts["claimable"]:
+            break
+        batches = math.ceil(counts["claimable"] / batch_size)
+        logger.info("round %s: %s rows in %s batches", round_no, counts["claimable"], batches)
+        if progress is None:
+            progress = create_progress_artifact(
+                progress=0.0, description=f"Delivering edition {edition}")
+        futures = [deliver_batch.submit(edition, f"{round_no}-{i}", batch_size, kinds)
+                   for i in range(batches)]
+        for done, future in enumerate(futures, start=1):
+            totals.update(future.result())
+            update_progress_artifact(progress, 100 * done / batches)
+        if not totals.get("failed"):
+            break
+    return dict(totals)

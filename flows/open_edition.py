@@ -1,0 +1,160 @@
+"""open_edition: the campaign that opens an edition and sends every dossier its access codes.
+
+Dossiers are created for every concerned body, each gets a dossier number and a password, the
+letters are rendered in batches and stored (encrypted) in the outbox, a reviewer approves the
+mailing (four eyes), and the letters go to the companies' e-Boxes. Re-running it sends nothing
+twice: every step skips what the database says is done.
+"""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
+from prefect.flow_runs import pause_flow_run, suspend_flow_run
+from prefect.input import RunInput
+from prefect.runtime import deployment, flow_run
+from prefect.states import Completed
+from pydantic import Field
+
+from flows.batches import run_batches
+from flows.deliver_outbox import deliver_outbox
+from flows.runner import render_runner
+from models.audit import AuditEvent
+from models.db import session_scope
+from models.settings import get_settings
+from tasks.campaign import (
+    dossiers_without_kind,
+    open_edition_dossiers,
+    render_access_code_letters,
+    render_documents,
+)
+from tasks.reports import campaign_letters, delivery_problems
+from tasks.samples import write_sample_letters
+from templates.kinds import ACCESS_CODE, BROCHURE
+
+CAMPAIGN_KINDS = [ACCESS_CODE.code, BROCHURE.code]
+# A reviewer has a week to approve a suspended national mailing before it times out.
+APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600
+
+
+class MailingApproval(RunInput):
+    """The form the second staff member fills in the Prefect UI to release the mailing."""
+
+    approver: str = Field(min_length=2, max_length=100,
+                          description="Your name: you checked the counts and the sample letters.")
+    approved: bool = Field(default=False, description="Tick to send the letters now.")
+    comment: str = Field(default="", max_length=500)
+
+
+def _markdown_table(rows: list[dict]) -> str:
+    if not rows:
+        return "_none_\n"
+    header = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n"
+    return header + "".join("| " + " | ".join(str(v) for v in r.values()) + " |\n" for r in rows)
+
+
+def request_approval(edition: int, review: str) -> MailingApproval:
+    """Wait for a second person. Suspended (no process held) when run from a deployment, as
+    staff do; paused in-process otherwise (suspension needs a deployment: prefect-notes § 5.5).
+    """
+    form = MailingApproval.with_initial_data(description=review, approved=False)
+    if deployment.id:
+        return suspend_flow_run(wait_for_input=form, timeout=APPROVAL_TIMEOUT_SECONDS,
+                                key=f"approve-open-edition-{edition}")
+    return pause_flow_run(wait_for_input=form, timeout=APPROVAL_TIMEOUT_SECONDS,
+                          key=f"approve-open-edition-{edition}")
+
+
+def _audit(action: str, edition: int, detail: dict, actor: str) -> None:
+    with session_scope() as session:
+        session.add(AuditEvent(actor=actor, action=action, subject=str(edition),
+                               flow_run_id=str(flow_run.id or ""), detail=detail))
+
+
+@flow(name="open-edition", flow_run_name="open-edition-{edition}", task_runner=render_runner(),
+      persist_result=True)
+def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = False,
+                 enterprises: list[str] | None = None, yes: bool = False):
+    """Open the edition's dossiers, render their access codes, and (after approval) send them.
+
+    - ``batch_size``: dossiers per task run (one WeasyPrint render per batch and language).
+    - ``dry_run``: render and store the letters, send nothing.
+    - ``enterprises``: limit to these enterprise numbers.
+    - ``yes``: skip the four-eyes approval (demo and tests only).
+    """
+    logger = get_run_logger()
+    actor = f"flow:open-edition:{flow_run.id}"
+    opened = open_edition_dossiers(edition, enterprises)
+    logger.info("dossiers: %s new, %s existing", opened["created"], opened["existing"])
+    rendered = run_batches(
+        lambda n, batch: render_access_code_letters.submit(n, batch, actor),
+        dossiers_without_kind(edition, ACCESS_CODE.code, enterprises, batch_size),
+        f"Rendering the access-code letters of edition {edition}",
+    )
+    brochures = run_batches(
+        lambda n, batch: render_documents.submit(BROCHURE.code, n, batch, actor),
+        dossiers_without_kind(edition, BROCHURE.code, enterprises, batch_size),
+        f"Rendering the brochures of edition {edition}",
+    )
+    letters = campaign_letters(edition, CAMPAIGN_KINDS)
+    samples = write_sample_letters(
+        edition, ACCESS_CODE.code,
+        str(get_settings().data_dir / "samples" / f"open-edition-{edition}"))
+    for path in samples:
+        create_link_artifact(link=f"file://{path}", link_text=path.rsplit("/", 1)[-1],
+                             description="Specimen access-code letter (throwaway password)")
+    review = (
+        f"# Edition {edition}: access-code mailing for review\n\n"
+        f"Dossiers opened now: {opened['created']} (already open: {opened['existing']}). "
+        f"Letters rendered in this run: {rendered.get('rendered', 0)}; brochures: "
+        f"{brochures.get('rendered', 0)}.\n\n## Letters in the outbox\n\n"
+        f"{_markdown_table(letters)}\n"
+        f"Specimen letters: {', '.join(samples) or 'none'}\n"
+    )
+    create_markdown_artifact(markdown=review, key=f"open-edition-{edition}-review",
+                             description="Counts per language and body, before sending")
+    summary = {"dossiers_created": opened["created"], "dossiers_existing": opened["existing"],
+               "letters_rendered": rendered.get("rendered", 0),
+               "brochures_rendered": brochures.get("rendered", 0)}
+    if dry_run:
+        return Completed(message="dry run: letters rendered, nothing sent", data=summary)
+    if not yes:
+        approval = request_approval(edition, review)
+        _audit("mailing.approval", edition, {"approver": approval.approver,
+                                              "approved": approval.approved,
+                                              "comment": approval.comment},
+               actor=f"prefect-ui:{approval.approver}")
+        if not approval.approved:
+            return Completed(name="NotApproved", data=summary,
+                             message=f"not approved by {approval.approver}")
+    else:
+        _audit("mailing.approval", edition, {"approved": True, "skipped": "yes"}, actor=actor)
+    delivered = deliver_outbox(edition, batch_size, CAMPAIGN_KINDS)
+    problems = delivery_problems(edition, CAMPAIGN_KINDS)
+    letters = campaign_letters(edition, CAMPAIGN_KINDS)
+    summary |= {"delivered_now": delivered, "problems": len(problems)}
+    state_totals: dict[str, int] = {}
+    for row in letters:
+        state_totals[row["state"]] = state_totals.get(row["state"], 0) + row["letters"]
+    create_markdown_artifact(
+        key=f"open-edition-{edition}-summary",
+        description="Outcome of the access-code mailing",
+        markdown=(
+            f"# Edition {edition}: access-code mailing\n\n"
+            f"- dossiers: {opened['created'] + opened['existing']}\n"
+            f"- letters (access codes and brochures): {sum(state_totals.values())}\n"
+            f"- delivered: {state_totals.get('sent', 0)}\n"
+            f"- non-digital (to print and post): {state_totals.get('non_digital', 0)}\n"
+            f"- rejected: {state_totals.get('rejected', 0)}\n"
+            f"- failed (retried by redeliver): {state_totals.get('failed', 0)}\n\n"
+            f"## Per language, body and state\n\n{_markdown_table(letters)}"
+        ),
+    )
+    if problems:
+        create_table_artifact(table=problems, key=f"open-edition-{edition}-problems",
+                              description="Rejected and failed deliveries, with reasons")
+    return summary

@@ -1,0 +1,74 @@
+"""Tasks that read where an edition stands, for progress and summary artifacts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import task
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.db import get_engine
+from models.delivery import Delivery
+from models.delivery_queue import claimable_count, claimed_elsewhere
+from models.dossier import Dossier
+from models.editions import get_edition
+from models.registry import Enterprise, TechnicalUnit
+from models.status import edition_status
+
+
+@task(name="count-deliverable")
+def count_deliverable(edition_year: int, kinds: list[str] | None = None) -> dict[str, int]:
+    """Rows a worker may claim now, and rows another worker holds under a live lease."""
+    with Session(get_engine()) as session:
+        edition_id = get_edition(session, edition_year).id
+        return {"claimable": claimable_count(session, edition_id=edition_id,
+                                             document_kinds=kinds),
+                "held_elsewhere": claimed_elsewhere(session, edition_id=edition_id)}
+
+
+@task(name="list-delivery-problems")
+def delivery_problems(edition_year: int, kinds: list[str] | None = None) -> list[dict]:
+    """Rejected and failed deliveries with their reasons (no document content)."""
+    with Session(get_engine()) as session:
+        query = (
+            select(Delivery, Dossier.dossier_number, Enterprise.enterprise_number)
+            .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+            .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
+            .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
+            .where(Dossier.edition_id == get_edition(session, edition_year).id,
+                   col(Delivery.state).in_(["rejected", "failed"]))
+            .order_by(col(Delivery.id))
+        )
+        if kinds is not None:
+            query = query.where(col(Delivery.document_kind).in_(kinds))
+        return [
+            {"dossier": number, "enterprise": enterprise, "kind": d.document_kind,
+             "state": d.state, "code": d.error_code or "", "reason": (d.error_message or "")[:300],
+             "attempts": d.attempts}
+            for d, number, enterprise in session.exec(query)
+        ]
+
+
+@task(name="count-campaign-letters")
+def campaign_letters(edition_year: int, kinds: list[str]) -> list[dict]:
+    """Letters of the given kinds per language, body and state (the review table)."""
+    with Session(get_engine()) as session:
+        rows = session.exec(
+            select(Delivery.document_kind, Delivery.language, Dossier.body, Delivery.state,
+                   func.count())
+            .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+            .where(Dossier.edition_id == get_edition(session, edition_year).id,
+                   col(Delivery.document_kind).in_(kinds))
+            .group_by(Delivery.document_kind, Delivery.language, Dossier.body, Delivery.state)
+            .order_by(Delivery.document_kind, Delivery.language, Dossier.body, Delivery.state)
+        ).all()
+    return [{"kind": k, "language": lang, "body": body, "state": state, "letters": n}
+            for k, lang, body, state, n in rows]
+
+
+@task(name="read-edition-status", task_run_name="status-{edition_year}-{as_of}")
+def edition_status_report(edition_year: int, as_of: date) -> dict:
+    """The numbers of ``socelec status`` for the flow's summary artifact."""
+    with Session(get_engine()) as session:
+        return edition_status(session, get_edition(session, edition_year), as_of).as_dict()
