@@ -286,7 +286,9 @@ def record_access_codes(
     now = utcnow()
     for dossier in dossiers:
         dossier.password_hash = credentials[dossier.id].password_hash
-        dossier.password_changed_at = now
+        # password_changed_at stays unset: it records the officer's own change, and the
+        # portal invites that change at the first login with the issued password.
+        dossier.password_changed_at = None
         dossier.updated_at = now
         session.add(dossier)
     return record_rendered(session, documents, cipher=cipher, actor=actor)
@@ -313,18 +315,21 @@ def document_pdf(delivery: Delivery, cipher: MultiFernet | None = None) -> bytes
 
 
 def confirm_delivery(
-    session: Session, delivery: Delivery, message_id: str, *, sent_at: datetime | None = None
+    session: Session, delivery: Delivery, message_id: str | None, *,
+    sent_at: datetime | None = None, duplicate: bool = False,
 ) -> Delivery:
     """Record the e-Box's acceptance: state ``sent``, its messageId, and, for a credential
     letter, the bytes wiped (digest, page count and messageId stay).
 
     Confirming again with the same messageId changes nothing; with another one it is refused,
-    because one delivery is one e-Box message.
+    because one delivery is one e-Box message. ``duplicate``: the e-Box answered 409 for this
+    idempotency key (it had the message already) and may not say its messageId, so none is
+    required then.
     """
-    if not message_id:
+    if not message_id and not duplicate:
         raise OutboxError(f"delivery {delivery.id}: message_id: required")
     if delivery.state == "sent":
-        if delivery.message_id != message_id:
+        if message_id and delivery.message_id != message_id:
             raise OutboxError(
                 f"delivery {delivery.id}: message_id: already sent as {delivery.message_id}"
             )
@@ -334,7 +339,7 @@ def confirm_delivery(
             f"delivery {delivery.id}: state: cannot confirm a delivery in state {delivery.state}"
         )
     delivery.state = "sent"
-    delivery.message_id = message_id
+    delivery.message_id = message_id or delivery.message_id
     delivery.sent_at = sent_at or utcnow()
     if delivery.pdf_encrypted:
         delivery.pdf = None

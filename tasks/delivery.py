@@ -115,7 +115,8 @@ def _record(engine, item: Outgoing, client: EboxClient) -> str:
         delivery.attempts += 1
         release_claim(session, delivery)
         if state == "sent":
-            confirm_delivery(session, delivery, result.message_id)
+            confirm_delivery(session, delivery, result.message_id,
+                             duplicate=result.outcome is PublicationOutcome.duplicate)
         else:
             delivery.state = state
             if result is not None and result.message_id:
