@@ -51,5 +51,7 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = timestamp_field()
     rendered_at: datetime | None = timestamp_field(nullable=True)
     sent_at: datetime | None = timestamp_field(nullable=True)
+    # When a non-digital recipient's letter went into a print batch for the post.
+    printed_at: datetime | None = timestamp_field(nullable=True)
 
     dossier: Optional["Dossier"] = Relationship()  # noqa: UP045 (SQLModel needs it)
