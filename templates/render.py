@@ -194,9 +194,13 @@ def _article(kind: DocumentKind, lang: str, index: int, context: LetterContext |
     return Markup(template.render(values))  # noqa: S704
 
 
-def _write(kind: DocumentKind, lang: str, edition: EditionInfo, articles: list[Markup]) -> tuple[
-    bytes, list[int]
-]:
+def _write(
+    kind: DocumentKind,
+    lang: str,
+    edition: EditionInfo,
+    articles: list[Markup],
+    options: dict[str, Any],
+) -> tuple[bytes, list[int]]:
     """One WeasyPrint render of ``articles``; returns the PDF and each article's first page."""
     html = _environment().get_template("_document.html.j2").render(
         lang=lang,
@@ -205,7 +209,7 @@ def _write(kind: DocumentKind, lang: str, edition: EditionInfo, articles: list[M
         t=partial(label, lang=lang),
     )
     document = HTML(string=html, base_url=str(DOCUMENTS_DIR)).render(
-        stylesheets=[_stylesheet()], font_config=_font_config(), **PDF_OPTIONS
+        stylesheets=[_stylesheet()], font_config=_font_config(), **options
     )
     starts: dict[int, int] = {}
     for number, page in enumerate(document.pages):
@@ -216,7 +220,7 @@ def _write(kind: DocumentKind, lang: str, edition: EditionInfo, articles: list[M
     if first_pages[:1] != [0] or any(b <= a for a, b in pairwise(first_pages)):
         # Each document must start on a fresh page, in order: otherwise a cut would mix two.
         raise RenderError(f"{kind.code}: documents of the batch do not start on their own page")
-    return document.write_pdf(**PDF_OPTIONS), first_pages + [len(document.pages)]
+    return document.write_pdf(**options), first_pages + [len(document.pages)]
 
 
 def _rendered(kind: DocumentKind, context: LetterContext, lang: str, pdf: bytes,
@@ -238,15 +242,18 @@ def render_batch(
     contexts: Sequence[LetterContext],
     *,
     portal_url: str | None = None,
+    pdf_options: dict[str, Any] | None = None,
 ) -> list[RenderedDocument]:
     """Render ``kind`` for every context: one WeasyPrint render per language and edition.
 
     Returns one :class:`RenderedDocument` per context, in the order given. A kind that is not
     personalised (the brochure) is rendered once per language and edition and shared.
-    Raises :class:`RenderError` (a ``ValueError``) on a password where none belongs, or a
-    missing one on a credential letter; nothing is rendered then.
+    ``pdf_options`` adds WeasyPrint options to :data:`PDF_OPTIONS` (bench/render.py measures
+    their cost). Raises :class:`RenderError` (a ``ValueError``) on a password where none
+    belongs, or a missing one on a credential letter; nothing is rendered then.
     """
     document_kind = kind_of(kind)
+    options = {**PDF_OPTIONS, **(pdf_options or {})}
     _check(document_kind, contexts)
     portal_url = portal_url or DocumentSettings().portal_url
     groups: dict[tuple[str, EditionInfo], list[int]] = {}
@@ -259,13 +266,14 @@ def render_batch(
                 _article(document_kind, lang, i, contexts[p], edition, portal_url)
                 for i, p in enumerate(positions)
             ]
-            pdf, bounds = _write(document_kind, lang, edition, articles)
+            pdf, bounds = _write(document_kind, lang, edition, articles, options)
             ranges = list(pairwise(bounds))
-            pdfs = split_pdf(pdf, ranges)
+            # A render of one document is that document: nothing to cut.
+            pdfs = split_pdf(pdf, ranges) if len(ranges) > 1 else [pdf]
             pages = [end - start for start, end in ranges]
         else:
             article = _article(document_kind, lang, 0, None, edition, portal_url)
-            pdf, bounds = _write(document_kind, lang, edition, [article])
+            pdf, bounds = _write(document_kind, lang, edition, [article], options)
             pdfs, pages = [pdf] * len(positions), [bounds[-1]] * len(positions)
         for position, one_pdf, count in zip(positions, pdfs, pages, strict=True):
             results[position] = _rendered(document_kind, contexts[position], lang, one_pdf, count)

@@ -1,0 +1,169 @@
+"""Access-code letters: the batched path against one WeasyPrint document per letter.
+
+Prints "N ms per letter" for both paths in one run, their ratio and the machine. The batched
+path is what a Prefect task does: ``render_batch`` on batches of ``--batch-size`` letters
+(one WeasyPrint render and one pypdf split each), on ``--workers`` processes. The other path
+renders one WeasyPrint document per letter, for a sample (``--sample``) in one process.
+
+Both wall time and CPU time are printed: the machine is shared, and CPU time per letter is
+the figure that does not depend on what else runs (nor on the number of workers).
+
+    PYTHONPATH=. python bench/render.py                       # 1,000 letters, sample of 30
+    PYTHONPATH=. python bench/render.py --sweep               # + the cost of WeasyPrint options
+    PYTHONPATH=. python bench/render.py --subsetter fonttools # as on a machine without
+                                                              # libharfbuzz-subset0
+
+Never asserted in the test suite (DESIGN.md: bench/ prints figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from multiprocessing import get_context
+
+import pypdf
+import weasyprint
+import weasyprint.pdf.fonts
+
+from models.credentials import generate_password
+from procedure import KNOWN_EDITIONS
+from templates.context import EditionInfo, LetterContext, sample_context
+from templates.render import render_batch
+
+EDITION = EditionInfo.of(KNOWN_EDITIONS[2028])
+TARGET_RATIO, TARGET_MS = 15, 40
+SWEEP = {
+    "PDF/UA-1 (default)": {},
+    "untagged (no pdf_variant)": {"pdf_variant": None},
+    "hinting=True": {"hinting": True},
+    "full_fonts=True": {"full_fonts": True},
+    "uncompressed_pdf=True": {"uncompressed_pdf": True},
+    "optimize_images=True": {"optimize_images": True},
+    "presentational_hints=True": {"presentational_hints": True},
+}
+
+
+def contexts(count: int, language: str, first: int = 1) -> list[LetterContext]:
+    """Fictitious dossiers, alternating bodies, half with a day Y, each with a password."""
+    return [
+        sample_context(
+            EDITION, language=language, body=("CPPT", "CE")[i % 2], serial=i,
+            election_day=date(2028, 5, 9) if i % 2 else None, password=generate_password(),
+            issued_on=date(2027, 11, 15), specimen=False,
+        )
+        for i in range(first, first + count)
+    ]
+
+
+def _render_batches(batches: list[list[LetterContext]]) -> tuple[int, float, int]:
+    """Worker: render the batches; return letters, CPU seconds and bytes written."""
+    started = time.process_time()
+    size = letters = 0
+    for batch in batches:
+        documents = render_batch("access-code", batch)
+        letters += len(documents)
+        size += sum(len(d.pdf) for d in documents)
+    return letters, time.process_time() - started, size
+
+
+def batched(letters: list[LetterContext], batch_size: int, workers: int) -> dict[str, float]:
+    batches = [letters[i:i + batch_size] for i in range(0, len(letters), batch_size)]
+    shares = [batches[w::workers] for w in range(workers)]
+    started = time.perf_counter()
+    # fork: the workers inherit the warmed-up parent (fonts, templates), like a running worker.
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        results = list(pool.map(_render_batches, shares))
+    wall = time.perf_counter() - started
+    count = sum(r[0] for r in results)
+    return {
+        "wall_ms": wall * 1000 / count,
+        "cpu_ms": sum(r[1] for r in results) * 1000 / count,
+        "kb": sum(r[2] for r in results) / 1024 / count,
+        "renders": len(batches),
+    }
+
+
+def one_per_letter(letters: list[LetterContext], options: dict | None = None) -> dict[str, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    size = sum(len(render_batch("access-code", [c], pdf_options=options)[0].pdf) for c in letters)
+    return {
+        "wall_ms": (time.perf_counter() - wall) * 1000 / len(letters),
+        "cpu_ms": (time.process_time() - cpu) * 1000 / len(letters),
+        "kb": size / 1024 / len(letters),
+    }
+
+
+def sweep(language: str, batch_size: int) -> None:
+    """CPU ms per letter of one batch under each option set (best of two runs)."""
+    letters = contexts(batch_size, language, first=5000)
+    print(f"\nWeasyPrint options, one batch of {batch_size} letters, 1 process (best of 2):")
+    for name, options in SWEEP.items():
+        best = float("inf")
+        for _ in range(2):
+            cpu = time.process_time()
+            documents = render_batch("access-code", letters, pdf_options=options)
+            best = min(best, (time.process_time() - cpu) * 1000 / len(letters))
+        size = sum(len(d.pdf) for d in documents) / 1024 / len(documents)
+        print(f"  {name:28s} {best:6.1f} ms CPU per letter, {size:5.1f} kB per letter")
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info
+                         if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    subsetter = "HarfBuzz" if weasyprint.pdf.fonts.harfbuzz_subset else "fontTools"
+    return (f"machine: {model}, {os.cpu_count()} cores, load average {load}; Python "
+            f"{platform.python_version()}, WeasyPrint {weasyprint.__version__} (font subsetting: "
+            f"{subsetter}), pypdf {pypdf.__version__}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--letters", type=int, default=1000)
+    parser.add_argument("--sample", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--language", choices=("fr", "nl", "de"), default="fr")
+    parser.add_argument("--sweep", action="store_true", help="also measure WeasyPrint options")
+    parser.add_argument("--subsetter", choices=("harfbuzz", "fonttools"), default="harfbuzz",
+                        help="fonttools: force WeasyPrint's fallback, as on a machine without "
+                        "libharfbuzz-subset0 (bench only)")
+    args = parser.parse_args()
+    if args.subsetter == "fonttools":
+        weasyprint.pdf.fonts.harfbuzz_subset = None  # WeasyPrint then subsets with fontTools
+    print(machine())
+    render_batch("access-code", contexts(2, args.language, first=9000))  # warm up (imports,
+    # fonts, templates), as a running worker is
+
+    letters = contexts(args.letters, args.language)
+    result = batched(letters, args.batch_size, args.workers)
+    print(f"batched path: {args.letters} access-code letters, {result['renders']} renders of "
+          f"{args.batch_size}, {args.workers} worker process(es): {result['wall_ms']:.1f} ms per "
+          f"letter ({result['cpu_ms']:.1f} ms CPU per letter, {result['kb']:.1f} kB per letter)")
+    single = one_per_letter(contexts(args.sample, args.language, first=args.letters + 1))
+    print(f"one WeasyPrint document per letter (sample of {args.sample}, 1 process): "
+          f"{single['wall_ms']:.1f} ms per letter ({single['cpu_ms']:.1f} ms CPU per letter, "
+          f"{single['kb']:.1f} kB per letter)")
+    ratio = single["wall_ms"] / result["wall_ms"]
+    cpu_ratio = single["cpu_ms"] / result["cpu_ms"]
+    print(f"ratio: the batched path is {ratio:.1f}x faster per letter as run "
+          f"({cpu_ratio:.1f}x less CPU per letter)")
+    met = ratio >= TARGET_RATIO and result["wall_ms"] < TARGET_MS
+    print(f"target (>= {TARGET_RATIO}x and < {TARGET_MS} ms per letter): "
+          f"{'met' if met else 'not met'}")
+    if args.sweep:
+        sweep(args.language, min(args.batch_size, 60))
+
+
+if __name__ == "__main__":
+    main()
