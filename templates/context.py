@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from sqlmodel import Session, select
@@ -180,18 +180,15 @@ class DossierDates:
         return label("moved", self.lang, day=self._format(entry.legal_date)) if entry.moved else ""
 
     def phase_start(self, phase: Phase) -> str:
-        """First day of ``phase`` (§ 1.2 boundaries, :data:`procedure.PHASE_FIRST_DAY`)."""
-        offset = PHASE_FIRST_DAY[phase] or 0
-        first = self.earliest.x_day.toordinal() + offset
-        last = self.latest.x_day.toordinal() + offset
+        """"le jeudi 9 mars 2028": first day of ``phase`` (§ 1.2, :data:`PHASE_FIRST_DAY`)."""
+        offset = PHASE_FIRST_DAY[phase]
+        if offset is None:
+            raise ValueError(f"phase: {phase.value} starts before X−60 and has no first day")
+        first = self.earliest.x_day + timedelta(days=offset)
         if self.y_chosen:
-            return self._format(date.fromordinal(first))
-        return label(
-            "range",
-            self.lang,
-            first=self._format(date.fromordinal(first)),
-            last=self._format(date.fromordinal(last)),
-        )
+            return when_phrase(StepKind.fixed_day, first, self.lang)
+        last = self.latest.x_day + timedelta(days=offset)
+        return label("range", self.lang, first=self._format(first), last=self._format(last))
 
     def steps_in(self, phase: Phase) -> list[str]:
         """Codes of the phase's steps, in calendar order."""

@@ -100,6 +100,7 @@ LABELS: dict[str, Translated] = {
         "Wählen Sie Y in der Webanwendung: einen Arbeitstag innerhalb des Zeitraums.",
     ),
     "step": _t("Étape", "Stap", "Schritt"),
+    "about": _t("Objet", "Onderwerp", "Gegenstand"),
     "web_app": _t("Application web", "Webapplicatie", "Webanwendung"),
     "title_access_code": _t("Codes d'accès", "Toegangscodes", "Zugangscodes"),
     "title_reminder": _t("Rappel", "Herinnering", "Erinnerung"),

@@ -62,7 +62,7 @@ def _expected(kind, ctx, lang):
         if kind.registered_mail:
             fields.append(label("registered_mail", lang))
     else:
-        fields += [phase_name(kind.phase, lang)]
+        fields += [phase_name(kind.phase, lang), dates.phase_start(kind.phase)]
         fields += [step_title(code, lang) for code in dates.steps_in(kind.phase)]
     if ctx.election_day is None and kind.family != Family.access_code:
         fields.append(label("choose_y_title", lang))
@@ -105,6 +105,13 @@ def test_a_deadline_on_a_non_working_day_shows_the_legal_and_the_effective_date(
     text = pdf_text(render_batch("reminder-X+14", [ctx])[0].pdf)
     assert "au plus tard le vendredi 25 février 2028" in text
     assert "Date légale : samedi 26 février 2028" in text
+
+
+def test_a_phase_notice_says_when_the_phase_starts():
+    # Y = Tuesday 9 May 2028 → X = Wednesday 9 February; the candidacy phase opens at X+29.
+    ctx = context(1, language="de", election_day=ELECTION_DAY)
+    text = pdf_text(render_batch("phase-candidacy", [ctx])[0].pdf)
+    assert "tritt am Donnerstag, 9. März 2028 in die Phase „Kandidaturen“ ein" in text
 
 
 def test_without_y_the_dates_span_the_window_earliest_first():
