@@ -30,6 +30,7 @@ import pypdf
 import weasyprint
 import weasyprint.pdf.fonts
 
+from bench.machine import cpu_description
 from models.credentials import generate_password
 from procedure import KNOWN_EDITIONS
 from templates.context import EditionInfo, LetterContext, sample_context
@@ -113,18 +114,9 @@ def sweep(language: str, batch_size: int) -> None:
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            model = next(line.split(":", 1)[1].strip() for line in info
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     subsetter = "HarfBuzz" if weasyprint.pdf.fonts.harfbuzz_subset else "fontTools"
-    return (f"machine: {model}, {os.cpu_count()} cores, load average {load}; Python "
-            f"{platform.python_version()}, WeasyPrint {weasyprint.__version__} (font subsetting: "
-            f"{subsetter}), pypdf {pypdf.__version__}")
+    return (f"machine: {cpu_description()}; Python {platform.python_version()}, WeasyPrint "
+            f"{weasyprint.__version__} (font subsetting: {subsetter}), pypdf {pypdf.__version__}")
 
 
 def main() -> None:
