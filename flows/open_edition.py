@@ -28,6 +28,7 @@ from models.db import session_scope
 from models.settings import get_settings
 from tasks.campaign import (
     dossiers_without_kind,
+    enterprises_without_brochure,
     open_edition_dossiers,
     render_access_code_letters,
     render_documents,
@@ -97,7 +98,7 @@ def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = Fal
     )
     brochures = run_batches(
         lambda n, batch: render_documents.submit(BROCHURE.code, n, batch, actor),
-        dossiers_without_kind(edition, BROCHURE.code, enterprises, batch_size),
+        enterprises_without_brochure(edition, enterprises, batch_size),
         f"Rendering the brochures of edition {edition}",
     )
     letters = campaign_letters(edition, CAMPAIGN_KINDS)

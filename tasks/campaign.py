@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date
 
 from prefect import get_run_logger, task
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.campaign import open_dossiers
@@ -18,6 +19,7 @@ from models.outbox import dossiers_needing
 from models.registry import Enterprise, TechnicalUnit
 from procedure.steps import Phase
 from templates.batches import prepare_access_code_letters, prepare_documents
+from templates.kinds import BROCHURE
 from templates.kinds import kind as kind_of
 
 
@@ -91,3 +93,28 @@ def plan_phase_mailings(edition_year: int, as_of: date, phase: str, lead_days: i
         plan = due_by_kind(session, get_edition(session, edition_year), as_of, Phase(phase),
                            lead_days)
     return {kind: batches_of(ids, batch_size) for kind, ids in plan.items()}
+
+
+@task(name="find-enterprises-without-brochure")
+def enterprises_without_brochure(edition_year: int, enterprises: list[str] | None,
+                                 batch_size: int) -> list[list[int]]:
+    """One dossier per enterprise that has had no brochure yet, in batches.
+
+    The brochure is general information, the same for every body: it goes once to each
+    legal entity's e-Box (reference § 5: one e-Box per legal entity), on its first dossier.
+    """
+    with Session(get_engine()) as session:
+        edition_id = get_edition(session, edition_year).id
+        served = (select(TechnicalUnit.enterprise_id)
+                  .join(Dossier, col(Dossier.technical_unit_id) == col(TechnicalUnit.id))
+                  .join(Delivery, col(Delivery.dossier_id) == col(Dossier.id))
+                  .where(Dossier.edition_id == edition_id,
+                         Delivery.document_kind == BROCHURE.code))
+        query = (select(func.min(Dossier.id)).join(TechnicalUnit).join(Enterprise)
+                 .where(Dossier.edition_id == edition_id, Dossier.status == "open",
+                        col(Enterprise.id).not_in(served))
+                 .group_by(Enterprise.id).order_by(func.min(Dossier.id)))
+        if enterprises is not None:
+            query = query.where(col(Enterprise.enterprise_number).in_(enterprises))
+        ids = list(session.exec(query))
+    return batches_of(ids, batch_size)

@@ -1,10 +1,20 @@
-"""Wiring the flow tests to a real e-Box sandbox and a seeded registry."""
+"""Wiring the flow tests to a real e-Box sandbox and a seeded registry, and reading back what
+the companies received."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import io
+import re
+
+from prefect.task_runners import ThreadPoolTaskRunner
+from pypdf import PdfReader
+from sqlmodel import Session, select
 
 from ebox_sandbox.seed import seeds_from_registry
+from models import Enterprise
+
+PASSWORD_RE = re.compile(r"\b[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}\b")
+DOSSIER_RE = re.compile(r"\b\d{2}-(?:CPPT|CE)-\d{6}-\d{2}\b")
 
 
 def point_at_sandbox(monkeypatch, sandbox) -> None:
@@ -18,3 +28,41 @@ def point_at_sandbox(monkeypatch, sandbox) -> None:
 def seed_sandbox(engine, sandbox) -> None:
     with Session(engine) as session:
         sandbox.admin.seed(seeds_from_registry(session))
+
+
+def in_threads(flow):
+    """The flow with a thread pool instead of worker processes: no process start-up per test.
+    The campaign test keeps the real process pool."""
+    return flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=2))
+
+
+def enterprise_numbers(engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.exec(select(Enterprise.enterprise_number)))
+
+
+def all_messages(sandbox) -> list[dict]:
+    messages, offset = [], 0
+    while True:
+        page = sandbox.admin.messages(limit=100, offset=offset)
+        messages += page
+        if len(page) < 100:
+            return messages
+        offset += 100
+
+
+def letter_text(sandbox, enterprise_number: str, message: dict, user: str = "am") -> str:
+    pdf = sandbox.admin.attachment(enterprise_number, user, message["message_id"])
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def access_codes(sandbox, enterprise_number: str) -> dict[str, str]:
+    """Dossier number → password, read from the access-code letters in the company's e-Box,
+    as the officer would."""
+    codes = {}
+    for message in sandbox.admin.visible_messages(enterprise_number, "am"):
+        text = letter_text(sandbox, enterprise_number, message)
+        passwords = PASSWORD_RE.findall(text)
+        if passwords:
+            codes[DOSSIER_RE.search(text).group(0)] = passwords[0]
+    return codes
