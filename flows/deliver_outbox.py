@@ -27,20 +27,22 @@ def deliver_outbox(edition: int, batch_size: int = 200, kinds: list[str] | None 
     logger = get_run_logger()
     totals: Counter[str] = Counter()
     lease = get_settings().delivery_lease_seconds
-    waited_since: float | None = None
+    waiting_since: float | None = None
     progress = None
-    for round_no in range(1, rounds + 1):
+    round_no = 0
+    while round_no < rounds:
         counts = count_deliverable(edition, kinds)
-        while not counts["claimable"] and counts["held_elsewhere"]:
+        if not counts["claimable"]:
+            if not counts["held_elsewhere"]:
+                break
             # Another worker holds rows: it sends them, or its lease runs out and we do.
-            waited_since = waited_since or time.monotonic()
-            if time.monotonic() - waited_since > lease * 1.5:
+            waiting_since = waiting_since or time.monotonic()
+            if time.monotonic() - waiting_since > lease * 1.5:
                 logger.warning("%s rows still held by another worker", counts["held_elsewhere"])
                 break
             time.sleep(min(5.0, lease / 4))
-            counts = count_deliverable(edition, kinds)
-        if not counts["claimable"]:
-            break
+            continue
+        round_no += 1
         batches = math.ceil(counts["claimable"] / batch_size)
         logger.info("round %s: %s rows in %s batches", round_no, counts["claimable"], batches)
         if progress is None:
@@ -51,6 +53,4 @@ def deliver_outbox(edition: int, batch_size: int = 200, kinds: list[str] | None 
         for done, future in enumerate(futures, start=1):
             totals.update(future.result())
             update_progress_artifact(progress, 100 * done / batches)
-        if not totals.get("failed"):
-            break
     return dict(totals)

@@ -67,7 +67,7 @@ def request_approval(edition: int, review: str) -> MailingApproval:
         return suspend_flow_run(wait_for_input=form, timeout=APPROVAL_TIMEOUT_SECONDS,
                                 key=f"approve-open-edition-{edition}")
     return pause_flow_run(wait_for_input=form, timeout=APPROVAL_TIMEOUT_SECONDS,
-                          key=f"approve-open-edition-{edition}")
+                          poll_interval=2, key=f"approve-open-edition-{edition}")
 
 
 def _audit(action: str, edition: int, detail: dict, actor: str) -> None:

@@ -1,0 +1,146 @@
+"""Exactly once under a killed worker, the four-eyes gate, and no secret anywhere."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+from prefect.flow_runs import resume_flow_run
+from prefect.settings import PREFECT_API_URL, get_current_settings
+from sqlmodel import Session, select
+
+from flows.open_edition import open_edition
+from models import AuditEvent, Delivery
+from models.settings import get_settings
+from tests.factories import load_sample
+from tests.flows.helpers import access_codes, all_messages, in_threads, seed_sandbox
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _states(engine) -> Counter[str]:
+    with Session(engine) as session:
+        return Counter(d.state for d in session.exec(select(Delivery)))
+
+
+def _wait(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)  # polling a condition, not waiting for a server to come up
+
+
+def _assert_exactly_once(engine, sandbox) -> None:
+    states = _states(engine)
+    assert not states["rendered"] and not states["failed"], states
+    published = states["sent"] + states["non_digital"]
+    messages = all_messages(sandbox)
+    assert len(messages) == published
+    assert len({m["idempotency_key"] for m in messages}) == published
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_killed_worker_then_rerun_delivers_every_letter_exactly_once(
+        prefect_server, engine, sandbox, database_url, monkeypatch):
+    load_sample(engine, 40, open_edition=False)
+    seed_sandbox(engine, sandbox)
+    # Slow answers so the kill lands in the middle of the deliveries.
+    sandbox.admin.set_faults(latency_ms=150)
+    monkeypatch.setenv("SOCELEC_DELIVERY_LEASE_SECONDS", "5")
+    get_settings.cache_clear()
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+           "SOCELEC_TASK_RUNNER": "threads", "PYTHONPATH": str(REPO)}
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from flows.open_edition import open_edition; "
+         "open_edition(edition=2028, batch_size=10, yes=True)"],
+        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        _wait(lambda: _states(engine)["sent"] >= 10 or worker.poll() is not None, 240,
+              "the first deliveries")
+        assert worker.poll() is None, "the campaign finished before it could be killed"
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(30)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+    states = _states(engine)
+    assert states["rendered"] > 0  # the kill left letters unsent
+    sandbox.admin.set_faults()
+    in_threads(open_edition)(edition=2028, batch_size=10, yes=True)
+    _assert_exactly_once(engine, sandbox)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_mailing_waits_for_a_second_person_and_records_the_approver(
+        prefect_server, engine, sandbox):
+    load_sample(engine, 6, open_edition=False)
+    seed_sandbox(engine, sandbox)
+    result: dict = {}
+    runner = threading.Thread(target=lambda: result.update(
+        in_threads(open_edition)(edition=2028, batch_size=50)))
+    runner.start()
+
+    def paused_run():
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                name=FlowRunFilterName(any_=["open-edition-2028"])))
+        return next((r for r in runs if r.state and r.state.is_paused()), None)
+
+    _wait(lambda: paused_run() is not None, 180, "the approval request")
+    assert all_messages(sandbox) == []  # nothing goes out before the approval
+    resume_flow_run(paused_run().id, run_input={"approver": "Marie Second",
+                                                "approved": True, "comment": "counts checked"})
+    runner.join(180)
+    assert result["letters_rendered"] == result["dossiers_created"] > 0
+    _assert_exactly_once(engine, sandbox)
+    with Session(engine) as session:
+        approval = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "mailing.approval")).one()
+    assert approval.actor == "prefect-ui:Marie Second"
+    assert approval.detail["approved"] is True
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_no_password_in_prefect_logs_artifacts_results_or_metadata(
+        prefect_server, engine, sandbox, database_url, capfd):
+    load_sample(engine, 12, open_edition=False)
+    seed_sandbox(engine, sandbox)
+    in_threads(open_edition)(edition=2028, batch_size=5, yes=True)
+    passwords = []
+    with Session(engine) as session:
+        from models import Enterprise
+        for number in session.exec(select(Enterprise.enterprise_number)):
+            try:
+                passwords += access_codes(sandbox, number).values()
+            except Exception:  # not in the CBE: no e-Box to read
+                continue
+    assert len(passwords) >= 10
+    prefect_db = Path(get_current_settings().server.database.connection_url
+                      .get_secret_value().split("///", 1)[1])
+    socelec_db = Path(database_url.split("///", 1)[1])
+    haystacks = {
+        "prefect database": b"".join(p.read_bytes() for p in prefect_db.parent.glob(
+            prefect_db.name + "*")),
+        "socelec database": b"".join(p.read_bytes() for p in socelec_db.parent.glob(
+            socelec_db.name + "*")),
+        "prefect home (results, storage)": b"".join(
+            p.read_bytes() for p in Path(os.environ["PREFECT_HOME"]).rglob("*") if p.is_file()),
+        "sandbox metadata": repr(all_messages(sandbox)).encode(),
+        "console": "".join(capfd.readouterr()).encode(),
+    }
+    for password in passwords:
+        for variant in {password, password.replace("-", "")}:
+            for where, data in haystacks.items():
+                assert variant.encode() not in data, f"a password was found in the {where}"
