@@ -7,7 +7,7 @@ import platform
 
 
 def cpu_description() -> str:
-    """"AMD EPYC, 2 cores, load average 0.52 0.61 0.40"."""
+    """E.g. "AMD EPYC, 2 cores, load average 0.52 0.61 0.40"."""
     model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as info:

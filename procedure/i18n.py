@@ -871,7 +871,7 @@ def format_date(day: date, lang: str, format: str = "full") -> str:
 def when_phrase(
     kind: StepKind, day: date, lang: str, period_end: date | None = None, format: str = "full"
 ) -> str:
-    """"au plus tard le lundi 8 mai 2028": the date of a step, worded for its kind.
+    """The date of a step worded for its kind, e.g. "au plus tard le lundi 8 mai 2028".
 
     A deadline is "at the latest", an earliest day "at the earliest", a period spans two days
     (``period_end`` required), a fixed day is just the day (see :class:`StepKind`).

@@ -101,8 +101,8 @@ class LetterContext:
 
 
 def format_enterprise_number(number: str) -> str:
-    """"0403.170.701": how the CBE prints an enterprise number (python-stdnum has no
-    formatter for the Belgian enterprise number, only validation)."""
+    """The enterprise number as the CBE prints it, "0403.170.701" (python-stdnum validates
+    Belgian enterprise numbers but has no formatter for them)."""
     return f"{number[:4]}.{number[4:7]}.{number[7:]}"
 
 
@@ -149,7 +149,7 @@ class DossierDates:
         return self._format(self.calendar.y_day)
 
     def when(self, code: str, fmt: str = "full") -> str:
-        """"au plus tard le mardi 14 mars 2028", or the span between the window's ends."""
+        """E.g. "au plus tard le mardi 14 mars 2028", or the span between the window's ends."""
         first, last = self.earliest.entry(code), self.latest.entry(code)
         if self.y_chosen:
             return when_phrase(
@@ -180,7 +180,7 @@ class DossierDates:
         return label("moved", self.lang, day=self._format(entry.legal_date)) if entry.moved else ""
 
     def phase_start(self, phase: Phase) -> str:
-        """"le jeudi 9 mars 2028": first day of ``phase`` (§ 1.2, :data:`PHASE_FIRST_DAY`)."""
+        """First day of ``phase``, e.g. "le jeudi 9 mars 2028" (§ 1.2, :data:`PHASE_FIRST_DAY`)."""
         offset = PHASE_FIRST_DAY[phase]
         if offset is None:
             raise ValueError(f"phase: {phase.value} starts before X−60 and has no first day")
