@@ -179,6 +179,17 @@ def test_confirmed_credential_letters_are_wiped_keeping_digest_and_message_id(
             document_pdf(stored)
 
 
+def test_a_duplicate_answer_without_message_id_still_confirms_and_wipes(engine, dossier_ids):
+    # The e-Box answers 409 when the idempotency key was accepted before (a retry after a
+    # crash); it may not repeat the messageId.
+    with session_scope(engine) as session:
+        delivery = prepare_access_code_letters(session, dossier_ids[:1])[0]
+        with pytest.raises(OutboxError, match="message_id: required"):
+            confirm_delivery(session, delivery, None)
+        confirm_delivery(session, delivery, None, duplicate=True)
+        assert delivery.state == "sent" and delivery.pdf is None and delivery.digest
+
+
 def test_a_generated_key_is_private_and_announced(tmp_path, monkeypatch, caplog):
     monkeypatch.delenv("SOCELEC_OUTBOX_KEY", raising=False)
     settings = OutboxSettings(data_dir=tmp_path / "var")
