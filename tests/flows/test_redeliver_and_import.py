@@ -1,0 +1,73 @@
+"""Redelivery after an outage, the postal batch for non-digital companies, the import flow."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import Session, func, select
+
+from flows.import_registry import import_registry
+from flows.open_edition import open_edition
+from flows.redeliver import redeliver
+from models import Delivery, Enterprise
+from models.registry_sample import sample_registry
+from templates.print_batch import ATTENTION
+from tests.factories import load_sample
+from tests.flows.helpers import all_messages, in_threads, seed_sandbox
+
+pytestmark = pytest.mark.integration
+
+
+def states(engine) -> Counter[str]:
+    with Session(engine) as session:
+        return Counter(d.state for d in session.exec(select(Delivery)))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_redeliver_sends_what_an_outage_left_and_prints_non_digital_letters_once(
+        prefect_server, engine, sandbox, monkeypatch):
+    load_sample(engine, 30, open_edition=False)
+    seed_sandbox(engine, sandbox)
+    # The e-Box is down for the whole campaign: every letter fails after its retries.
+    sandbox.admin.set_faults(error_rates={503: 1.0})
+    monkeypatch.setenv("SOCELEC_EBOX_MAX_ATTEMPTS", "2")
+    in_threads(open_edition)(edition=2028, batch_size=20, yes=True)
+    before = states(engine)
+    assert before["failed"] > 0 and not before["sent"]
+    sandbox.admin.set_faults()
+
+    result = redeliver(edition=2028, batch_size=20)
+    after = states(engine)
+    assert not after["failed"] and not after["rendered"]
+    assert len(all_messages(sandbox)) == after["sent"] + after["non_digital"]
+    assert result["non_digital"] == after["non_digital"] > 0
+    assert result["printed"] == after["non_digital"]
+    batch = PdfReader(io.BytesIO(Path(result["print_batch"]).read_bytes()))
+    with Session(engine) as session:
+        letter_pages = session.exec(select(func.sum(Delivery.page_count)).where(
+            Delivery.state == "non_digital")).one()
+    assert len(batch.pages) == letter_pages + after["non_digital"]  # one address sheet each
+    first_sheet = batch.pages[0].extract_text()
+    assert any(text in first_sheet for text in (ATTENTION.fr, ATTENTION.nl, ATTENTION.de))
+
+    again = redeliver(edition=2028, batch_size=20)
+    assert again["printed"] == 0 and again["delivered"] == {}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_import_flow_loads_a_good_file_and_refuses_a_bad_one(prefect_server, engine, tmp_path):
+    good = tmp_path / "registry.csv"
+    good.write_text(sample_registry(12, seed=5))
+    report = import_registry(str(good))
+    assert report["enterprises_created"] == 12
+    bad = tmp_path / "bad.csv"
+    bad.write_text(sample_registry(14, seed=6).replace(",nl,", ",xx,", 1))
+    state = import_registry(str(bad), return_state=True)
+    assert state.is_failed()
+    assert "language: must be fr, nl or de" in state.message
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Enterprise)).one() == 12
