@@ -1,15 +1,17 @@
-"""Rendering documents to PDF: Jinja2 → HTML → one WeasyPrint render per batch → one PDF each.
+"""Rendering documents to PDF: Jinja2 → HTML → one WeasyPrint layout per batch → one PDF each.
 
-Why batches: every PDF that WeasyPrint writes pays a fixed cost (the document set-up, and the
-font subsetting: ~20 ms with HarfBuzz's subsetter, ~360 ms when WeasyPrint falls back to
-fontTools because ``libharfbuzz-subset0`` is missing; DESIGN.md quotes ~600 ms). A batch of
-letters is laid out and written once, then cut into one PDF per dossier
-(:mod:`templates.pdfsplit`), so that cost is paid once per batch instead of once per letter.
+Why batches: the layout costs the same per page either way, but every separate WeasyPrint
+document pays for its own set-up (HTML parsing, the style cascade) and every PDF written for
+its font subsetting: ~20 ms with HarfBuzz's subsetter, ~650 ms here when WeasyPrint falls back
+to fontTools because ``libharfbuzz-subset0`` is missing (the "~600 ms" of DESIGN.md). A batch is
+laid out once; :func:`_cut` then writes one PDF per letter from that layout (HarfBuzz) or writes
+the batch once and cuts it with pypdf (fontTools, :mod:`templates.pdfsplit`), whichever costs
+less on the host.
 
 Isolation: every document of a batch starts on a new page (``letter.css``) and carries an
-anchor; the split cuts exactly at those anchors, and refuses a batch where a document did not
-start on its own page. A letter therefore never holds another dossier's page, and the split
-copies no outline or named destination of the batch.
+anchor; the cut follows those anchors exactly, and a batch where a document did not start on
+its own page is refused. A letter therefore never holds another dossier's page, nor the
+outline or named destinations of other pages.
 
 Accessibility: PDF/UA-1 (``pdf_variant="pdf/ua-1"``): tagged structure, /Lang from
 ``<html lang>``, the document title shown by viewers, embedded fonts, real text.
@@ -30,7 +32,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
+from weasyprint.pdf import fonts as weasyprint_fonts
+from weasyprint.text.ffi import harfbuzz
 from weasyprint.text.fonts import FontConfiguration
 
 from procedure import STEPS, step
@@ -194,14 +198,14 @@ def _article(kind: DocumentKind, lang: str, index: int, context: LetterContext |
     return Markup(template.render(values))  # noqa: S704
 
 
-def _write(
+def _layout(
     kind: DocumentKind,
     lang: str,
     edition: EditionInfo,
     articles: list[Markup],
     options: dict[str, Any],
-) -> tuple[bytes, list[int]]:
-    """One WeasyPrint render of ``articles``; returns the PDF and each article's first page."""
+) -> tuple[Document, list[tuple[int, int]]]:
+    """One WeasyPrint layout of ``articles``; returns it and each article's page range."""
     html = _environment().get_template("_document.html.j2").render(
         lang=lang,
         title=_document_title(kind, lang, edition),
@@ -220,7 +224,36 @@ def _write(
     if first_pages[:1] != [0] or any(b <= a for a, b in pairwise(first_pages)):
         # Each document must start on a fresh page, in order: otherwise a cut would mix two.
         raise RenderError(f"{kind.code}: documents of the batch do not start on their own page")
-    return document.write_pdf(**options), first_pages + [len(document.pages)]
+    return document, list(pairwise([*first_pages, len(document.pages)]))
+
+
+def cheap_font_subsetting() -> bool:
+    """True when WeasyPrint subsets fonts with HarfBuzz rather than with fontTools.
+
+    WeasyPrint (``weasyprint/pdf/fonts.py``) uses HarfBuzz's subsetter when
+    ``libharfbuzz-subset`` 4.1 or later loads, else fontTools; the font work per PDF written is
+    then ~20 ms instead of ~650 ms here (bench/render.py).
+    """
+    subsetter = getattr(weasyprint_fonts, "harfbuzz_subset", None)
+    return bool(subsetter) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def _cut(document: Document, ranges: list[tuple[int, int]], options: dict[str, Any]) -> list[
+    bytes
+]:
+    """One PDF per page range, by the cheaper way on this host.
+
+    Either way the batch is laid out once. With HarfBuzz, writing each letter from the shared
+    layout (``Document.copy``) costs less than re-reading and cutting one big PDF (41 against
+    77 ms of CPU per letter, bench/render.py) and gives smaller files (19 against 34 kB), each
+    with WeasyPrint's own tags. With fontTools, each written PDF would pay ~650 ms of font
+    subsetting, so the batch is written once and cut with pypdf (:mod:`templates.pdfsplit`).
+    """
+    if len(ranges) == 1:  # a layout of one document is that document: nothing to cut
+        return [document.write_pdf(**options)]
+    if cheap_font_subsetting():
+        return [document.copy(document.pages[a:b]).write_pdf(**options) for a, b in ranges]
+    return split_pdf(document.write_pdf(**options), ranges)
 
 
 def _rendered(kind: DocumentKind, context: LetterContext, lang: str, pdf: bytes,
@@ -266,15 +299,14 @@ def render_batch(
                 _article(document_kind, lang, i, contexts[p], edition, portal_url)
                 for i, p in enumerate(positions)
             ]
-            pdf, bounds = _write(document_kind, lang, edition, articles, options)
-            ranges = list(pairwise(bounds))
-            # A render of one document is that document: nothing to cut.
-            pdfs = split_pdf(pdf, ranges) if len(ranges) > 1 else [pdf]
+            document, ranges = _layout(document_kind, lang, edition, articles, options)
+            pdfs = _cut(document, ranges, options)
             pages = [end - start for start, end in ranges]
         else:
             article = _article(document_kind, lang, 0, None, edition, portal_url)
-            pdf, bounds = _write(document_kind, lang, edition, [article], options)
-            pdfs, pages = [pdf] * len(positions), [bounds[-1]] * len(positions)
+            document, ranges = _layout(document_kind, lang, edition, [article], options)
+            pdfs = _cut(document, ranges, options) * len(positions)
+            pages = [len(document.pages)] * len(positions)
         for position, one_pdf, count in zip(positions, pdfs, pages, strict=True):
             results[position] = _rendered(document_kind, contexts[position], lang, one_pdf, count)
     return [r for r in results if r is not None]

@@ -7,9 +7,14 @@ import re
 import subprocess
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 
 from templates.context import EditionInfo, LetterContext, sample_context
+from templates.render import cheap_font_subsetting
+
+#: The two ways a laid-out batch becomes one PDF per dossier (templates.render._cut).
+CUTS = ("write-per-letter", "pypdf-split")
 
 EDITION = EditionInfo(2028, date(2028, 5, 8), date(2028, 5, 21), "provisional")
 ELECTION_DAY = date(2028, 5, 9)  # a Tuesday inside the window
@@ -43,3 +48,17 @@ def read_every_page(pdf: bytes) -> PdfReader:
     for page in reader.pages:
         assert page.extract_text().strip()
     return reader
+
+
+def use_cut(cut: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make render_batch cut batches the given way, whatever this host's font subsetter."""
+    if cut == "pypdf-split":
+        monkeypatch.setattr("templates.render.cheap_font_subsetting", lambda: False)
+    elif not cheap_font_subsetting():
+        pytest.skip("WeasyPrint subsets fonts with fontTools here: only the pypdf split runs")
+
+
+@pytest.fixture(params=CUTS)
+def cut(request, monkeypatch) -> str:
+    use_cut(request.param, monkeypatch)
+    return request.param

@@ -14,7 +14,7 @@ from pypdf.generic import IndirectObject
 from models.credentials import generate_password
 from procedure.i18n import LANGUAGES
 from templates.render import render_batch
-from tests.documents.conftest import ELECTION_DAY, context
+from tests.documents.conftest import CUTS, ELECTION_DAY, context, use_cut
 
 CSS = (Path(__file__).parents[2] / "templates" / "documents" / "letter.css").read_text()
 
@@ -33,15 +33,18 @@ def _walk(node, seen=None):
                     stack.append(target)
 
 
-@pytest.fixture(scope="module", params=LANGUAGES)
+@pytest.fixture(scope="module", params=[(lang, CUTS[0]) for lang in LANGUAGES]
+                + [("de", CUTS[1])], ids=lambda p: "-".join(p))
 def letters(request):
-    lang = request.param
-    access = render_batch("access-code", [
-        context(i, language=lang, password=generate_password()) for i in (1, 2)])
-    reminder = render_batch("reminder-X-60", [context(3, language=lang,
-                                                      election_day=ELECTION_DAY)])
-    phase = render_batch("phase-candidacy", [context(4, language=lang)])
-    brochure = render_batch("brochure", [context(5, language=lang)])
+    lang, cut = request.param
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        use_cut(cut, monkeypatch)
+        access = render_batch("access-code", [
+            context(i, language=lang, password=generate_password()) for i in (1, 2)])
+        reminder = render_batch("reminder-X-60", [
+            context(i, language=lang, election_day=ELECTION_DAY) for i in (3, 4)])
+        phase = render_batch("phase-candidacy", [context(5, language=lang)])
+        brochure = render_batch("brochure", [context(6, language=lang)])
     return lang, [*access, *reminder, *phase, *brochure]
 
 
