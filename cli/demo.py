@@ -1,38 +1,279 @@
-"""``socelec demo``: the main job on the embedded defaults, start to finish, then exit."""
+"""``socelec demo``: the main job on the embedded defaults, start to finish, then exit.
+
+The whole story on one machine: the local stack (Prefect server and UI, e-Box sandbox, officer
+portal), a sample registry imported through the ``import-registry`` flow, the ``open-edition``
+campaign (four-eyes gate skipped: ``yes=True``), then ``advance-procedure`` for one day, all
+run against the local Prefect server so every run shows in its UI. It prints what was sent and
+where to look. Re-running it on the same data directory sends nothing twice.
+
+It never prints a password: the officer reads it in the access-code letter, in the e-Box.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import signal
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 
 import typer
+from rich.status import Status
+from rich.table import Table
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from cli.common import actor, console, database
-from models.editions import get_edition
-from models.registry_file import parse_registry
-from models.registry_import import import_registry
-from models.registry_sample import sample_registry
-from procedure import compute_calendar, valid_election_days
+from cli.common import console, fail
+from cli.stack import LocalStack, StackError, local_stack
+
+PROGRESS_SECONDS = 1.0
+FAMILIES = (("access_code", "access-code letters"), ("brochure", "brochures"),
+            ("phase_notice", "phase notices"), ("reminder", "reminders"))
+
+
+def default_day(edition_year: int) -> date:
+    """Day X of the earliest day Y of the window: the announcement notice and the reminders of
+    that day go out to every dossier still without a chosen Y (procedure.mailings)."""
+    from models.db import get_engine
+    from models.editions import get_edition
+    from procedure import compute_calendar, valid_election_days
+
+    with Session(get_engine()) as session:
+        window = get_edition(session, edition_year)
+        return compute_calendar(window, valid_election_days(window)[0]).x_day
+
+
+def letter_counts(session: Session, edition_year: int) -> Counter[tuple[str, str]]:
+    """(family, state) → deliveries of the edition."""
+    from models.delivery import Delivery
+    from models.dossier import Dossier
+    from models.editions import get_edition
+    from templates.kinds import kind
+
+    rows = session.exec(
+        select(Delivery.document_kind, Delivery.state, func.count())
+        .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+        .where(Dossier.edition_id == get_edition(session, edition_year).id)
+        .group_by(Delivery.document_kind, Delivery.state)).all()
+    counts: Counter[tuple[str, str]] = Counter()
+    for code, state, n in rows:
+        counts[(kind(code).family, state)] += n
+    return counts
+
+
+def _counts_now(edition_year: int) -> Counter[tuple[str, str]]:
+    from models.db import get_engine
+
+    with Session(get_engine()) as session:
+        return letter_counts(session, edition_year)
+
+
+@contextmanager
+def watching(status: Status, stage: str, edition_year: int) -> Iterator[None]:
+    """Keep the status line of a long stage current: letters rendered and delivered so far."""
+    stop = threading.Event()
+    start = _counts_now(edition_year)
+
+    def follow() -> None:
+        while not stop.wait(PROGRESS_SECONDS):
+            now = _counts_now(edition_year)
+            made = sum(now.values()) - sum(start.values())
+            sent = sum(n for (_, s), n in now.items() if s in ("sent", "non_digital")) - sum(
+                n for (_, s), n in start.items() if s in ("sent", "non_digital"))
+            status.update(f"{stage}: {made} document(s) rendered, {sent} delivered")
+
+    status.update(stage)
+    thread = threading.Thread(target=follow, name="demo-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@dataclass
+class Example:
+    """A dossier to try in the portal, and where its access manager reads the letter."""
+
+    dossier_number: str
+    enterprise_number: str
+    enterprise_name: str
+
+
+def example_dossier(edition_year: int) -> Example | None:
+    """The first dossier whose access-code letter reached a company that reads its e-Box."""
+    from models.db import get_engine
+    from models.delivery import Delivery
+    from models.dossier import Dossier
+    from models.editions import get_edition
+    from models.registry import Enterprise, TechnicalUnit
+    from templates.kinds import ACCESS_CODE
+
+    with Session(get_engine()) as session:
+        row = session.exec(
+            select(Dossier.dossier_number, Enterprise.enterprise_number, Enterprise.name)
+            .join(Delivery, col(Delivery.dossier_id) == col(Dossier.id))
+            .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
+            .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
+            .where(Dossier.edition_id == get_edition(session, edition_year).id,
+                   Delivery.document_kind == ACCESS_CODE.code, Delivery.state == "sent")
+            .order_by(col(Dossier.id)).limit(1)).first()
+    return Example(*row) if row else None
+
+
+def write_sample_registry(data_dir: Path, companies: int, seed: int) -> Path:
+    from models.registry_sample import sample_registry
+
+    path = data_dir / "demo" / f"registry-{companies}-seed{seed}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(sample_registry(companies, seed=seed), encoding="utf-8")
+    return path
+
+
+def _run(flow, what: str, stack: LocalStack, **parameters):
+    """Run a flow against the local Prefect server; its result, or a clear error."""
+    state = flow(**parameters, return_state=True)
+    url = stack.flow_run_url(state.state_details.flow_run_id)
+    if not state.is_completed():
+        raise fail(f"{what} ended {state.name}: {state.message or ''} (see {url})", code=1)
+    return state.result(), url
 
 
 def demo_command(
     companies: int = typer.Option(300, min=1, max=200_000,
                                   help="Companies in the sample registry (7402 = 2024 scale)."),
     edition: int = typer.Option(2028, help="Edition to run."),
+    as_of: datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"],
+        help="Day of the advance-procedure run (default: day X of the window's first day Y)."),
     seed: int = typer.Option(2028, help="Seed of the sample registry."),
+    keep_running: bool = typer.Option(False, "--keep-running",
+                                      help="Keep the stack up to look around; Ctrl-C stops it."),
+    prefect_port: int = typer.Option(0, min=0, max=65535, help="Prefect UI port (0: free)."),
+    portal_port: int = typer.Option(0, min=0, max=65535, help="Portal port (0: free)."),
+    sandbox_port: int = typer.Option(0, min=0, max=65535, help="e-Box sandbox port (0: free)."),
+    verbose: bool = typer.Option(False, "--verbose", help="Show the flows' logs here too."),
 ) -> None:
-    """Sample registry → import → the edition's calendar for its first valid day Y."""
-    console.rule(f"socelec demo: edition {edition}, {companies} companies")
-    units = parse_registry(sample_registry(companies, seed=seed).encode())
-    with database() as session:
-        report = import_registry(session, units, actor=actor(), source=f"sample seed {seed}")
-        window = get_edition(session, edition)
-        console.print(f"registry: {report.enterprises_created} enterprises and "
-                      f"{report.units_created} technical units created, "
-                      f"{report.changes} change(s) in all")
-        election_day: date = valid_election_days(window)[0]
-        calendar = compute_calendar(window, election_day)
-    console.print(f"edition {edition} ({window.status}): window {window.window_first} – "
-                  f"{window.window_last}; first valid day Y {election_day}, X {calendar.x_day}")
-    for entry in calendar.entries:
-        if entry.step.reminder:
-            console.print(f"  {entry.step.code:>6}  {entry.effective_date}  {entry.step.title}")
+    """Run the whole story on a sample registry: campaign, reminders of a day, summary."""
+    if not verbose:
+        # The flows' INFO logs still reach the Prefect UI; the terminal keeps one status line.
+        # Set before prefect is imported, for this process and the render workers.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    from ebox_adapter.settings import EboxSettings
+    from models.editions import EditionError
+    from models.settings import get_settings
+    from models.setup import ensure_database
+
+    if EboxSettings().base_url:
+        raise fail("SOCELEC_EBOX_BASE_URL is set: the demo sends sample letters, so it runs "
+                   "only against the e-Box sandbox; unset it (or use another .env)")
+    data_dir = get_settings().data_dir.resolve()
+    console.rule(f"socelec demo: edition {edition}, {companies} companies, data in {data_dir}")
+    with console.status("preparing socelec's database") as status:
+        ensure_database()
+        try:
+            day = as_of.date() if as_of else default_day(edition)
+        except EditionError as exc:
+            raise fail(str(exc)) from None
+        registry = write_sample_registry(data_dir, companies, seed)
+        before = _counts_now(edition)
+        try:
+            with local_stack(data_dir, prefect_port=prefect_port, sandbox_port=sandbox_port,
+                             portal_port=portal_port, portal_as_of=day,
+                             progress=status.update) as stack:
+                runs = _story(stack, status, registry, edition, day)
+                status.stop()
+                _summary(stack, edition, day, before, runs, data_dir, keep_running)
+                if keep_running:
+                    _wait_for_interrupt()
+        except StackError as exc:
+            raise fail(str(exc)) from None
+
+
+def _story(stack: LocalStack, status: Status, registry: Path, edition: int,
+           day: date) -> dict[str, str]:
+    """The three flows, in order; returns each run's URL in the Prefect UI."""
+    from flows.advance_procedure import advance_procedure
+    from flows.import_registry import import_registry
+    from flows.open_edition import open_edition
+
+    status.update(f"import-registry: {registry.name}")
+    report, import_url = _run(import_registry, "import-registry", stack, path=str(registry))
+    console.print(f"registry: {report['enterprises_created']} enterprises and "
+                  f"{report['units_created']} technical units created, {report['changes']} "
+                  "change(s) in all", highlight=False)
+    stack.ebox.seed_from_registry()
+    with watching(status, f"open-edition {edition}", edition):
+        _, campaign_url = _run(open_edition, "open-edition", stack, edition=edition, yes=True)
+    with watching(status, f"advance-procedure {edition} for {day}", edition):
+        _, advance_url = _run(advance_procedure, "advance-procedure", stack, edition=edition,
+                              as_of=day)
+    return {"import-registry": import_url, "open-edition": campaign_url,
+            "advance-procedure": advance_url}
+
+
+def _summary(stack: LocalStack, edition: int, day: date, before: Counter, runs: dict[str, str],
+             data_dir: Path, keep_running: bool) -> None:
+    from models.db import get_engine
+    from models.dossier import Dossier
+    from models.editions import get_edition
+
+    after = _counts_now(edition)
+    with Session(get_engine()) as session:
+        bodies = Counter(session.exec(select(Dossier.body).where(
+            Dossier.edition_id == get_edition(session, edition).id)).all())
+    console.rule(f"Edition {edition}, day {day}")
+    console.print(f"dossiers: {sum(bodies.values())} "
+                  f"({', '.join(f'{n} {b}' for b, n in sorted(bodies.items()))})",
+                  highlight=False)
+    table = Table("documents", "in all", "new now", "delivered", "non-digital", "rejected",
+                  "failed")
+    for family, label in FAMILIES:
+        def total(counts: Counter, fam: str = family) -> int:
+            return sum(n for (f, _), n in counts.items() if f == fam)
+        table.add_row(label, str(total(after)), str(total(after) - total(before)),
+                      *(str(after[(family, s)]) for s in ("sent", "non_digital", "rejected",
+                                                          "failed")))
+    console.print(table)
+    new = sum(after.values()) - sum(before.values())
+    console.print(f"{new} new document(s) in this run"
+                  + ("" if new else " (all were there already: nothing is sent twice)"))
+    console.print()
+    console.print("[bold]Where to look[/]")
+    for name, url in runs.items():
+        console.print(f"  Prefect UI, {name} run:  {url}", highlight=False)
+    console.print(f"  officer portal (lives on {day}):  {stack.portal_url}/login",
+                  highlight=False)
+    example = example_dossier(edition)
+    if example and stack.ebox.sandbox_url:
+        console.print(f"  e-Box of {example.enterprise_name} ({example.enterprise_number}), "
+                      f"as its access manager:  {stack.ebox.inbox_url(example.enterprise_number)}",
+                      highlight=False)
+        console.print(f"  (the sandbox asks for its admin sign-in once: open the link that "
+                      f"`socelec ebox-sandbox login-url --url {stack.ebox.sandbox_url}` prints)",
+                      highlight=False)
+        console.print(f"\nTry dossier [bold]{example.dossier_number}[/] in the portal: its "
+                      "password is in the access-code letter in that e-Box.")
+    if not keep_running:
+        console.print(f"\nThe stack stops now; the data stays in {data_dir}. "
+                      "`socelec demo --keep-running` keeps it up to look around.")
+
+
+def _wait_for_interrupt() -> None:
+    """Block until Ctrl-C or SIGTERM; the stack is then stopped by the caller's context."""
+    stopped = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    console.print("\nThe stack keeps running: Ctrl-C stops it.")
+    try:
+        while not stopped.wait(0.5):  # wakes for Ctrl-C, which Python delivers between waits
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import calendar, demo, ebox, edition, portal, preview, registry, status
+from cli import calendar, demo, ebox, edition, portal, preview, registry, serve, status
 from cli.common import console, database
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app.add_typer(ebox.app, name="ebox-sandbox")
 app.add_typer(portal.app, name="portal")
 app.command("calendar")(calendar.calendar_command)
 app.command("demo")(demo.demo_command)
+app.command("serve")(serve.serve_command)
 app.command("status")(status.status_command)
 app.command("preview")(preview.preview_command)
 
