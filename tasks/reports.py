@@ -1,10 +1,15 @@
-"""Tasks that read where an edition stands, for progress and summary artifacts."""
+"""Tasks that read where an edition stands, for progress and summary artifacts.
+
+No cache: Prefect 3 caches a task called twice in one flow run with the same inputs, and these
+read a state that changes in between (the counts before and after delivery).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -17,7 +22,7 @@ from models.registry import Enterprise, TechnicalUnit
 from models.status import edition_status
 
 
-@task(name="count-deliverable")
+@task(name="count-deliverable", cache_policy=NO_CACHE)
 def count_deliverable(edition_year: int, kinds: list[str] | None = None) -> dict[str, int]:
     """Rows a worker may claim now, and rows another worker holds under a live lease."""
     with Session(get_engine()) as session:
@@ -27,7 +32,7 @@ def count_deliverable(edition_year: int, kinds: list[str] | None = None) -> dict
                 "held_elsewhere": claimed_elsewhere(session, edition_id=edition_id)}
 
 
-@task(name="list-delivery-problems")
+@task(name="list-delivery-problems", cache_policy=NO_CACHE)
 def delivery_problems(edition_year: int, kinds: list[str] | None = None) -> list[dict]:
     """Rejected and failed deliveries with their reasons (no document content)."""
     with Session(get_engine()) as session:
@@ -50,7 +55,7 @@ def delivery_problems(edition_year: int, kinds: list[str] | None = None) -> list
         ]
 
 
-@task(name="count-campaign-letters")
+@task(name="count-campaign-letters", cache_policy=NO_CACHE)
 def campaign_letters(edition_year: int, kinds: list[str]) -> list[dict]:
     """Letters of the given kinds per language, body and state (the review table)."""
     with Session(get_engine()) as session:
@@ -67,7 +72,8 @@ def campaign_letters(edition_year: int, kinds: list[str]) -> list[dict]:
             for k, lang, body, state, n in rows]
 
 
-@task(name="read-edition-status", task_run_name="status-{edition_year}-{as_of}")
+@task(name="read-edition-status", task_run_name="status-{edition_year}-{as_of}",
+      cache_policy=NO_CACHE)
 def edition_status_report(edition_year: int, as_of: date) -> dict:
     """The numbers of ``socelec status`` for the flow's summary artifact."""
     with Session(get_engine()) as session:
