@@ -77,3 +77,26 @@ def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
 @pytest.fixture
 def engine(database_url) -> Engine:
     return get_engine(database_url)
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One real (ephemeral) Prefect server for every test of the session that asks for it."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    # No heartbeat thread: each flow run otherwise waits ~1 s for it (prefect-notes § 6.1).
+    with (prefect_test_harness(server_startup_timeout=90),
+          temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})):
+        yield
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """A real e-Box sandbox on loopback; its settings exported for the flows' workers."""
+    from tests.ebox.sandbox_server import running_sandbox
+    from tests.flows.helpers import point_at_sandbox
+
+    with running_sandbox(tmp_path / "sandbox") as running:
+        point_at_sandbox(monkeypatch, running)
+        yield running

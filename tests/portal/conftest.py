@@ -6,10 +6,15 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from flows.open_edition import open_edition
+from models import Delivery, Dossier, Enterprise, TechnicalUnit
 from portal.app import create_app
 from portal.settings import PortalSettings
-from tests.portal.helpers import ManualClock, Officer, officer_dossier
+from tests.factories import load_sample
+from tests.flows.helpers import access_codes, in_threads, seed_sandbox
+from tests.portal.helpers import ManualClock, Officer
 
 # Well before the 2028 window's earliest X−60 (10 Dec 2027): every Y can still be chosen.
 BEFORE_PROCEDURE = date(2027, 11, 15)
@@ -53,16 +58,23 @@ def one_backend(database_url) -> None:
 
 
 @pytest.fixture
-def campaign_codes(engine) -> list[Officer]:
-    """The dossier numbers and passwords a campaign hands out, with its delivery records.
-
-    Stand-in until the campaign flow (issue 5) exists: this fixture is the one place to swap
-    for a real ``open_edition`` run against the e-Box sandbox, returning the codes read from
-    the delivered access-code letters. The browser test uses only ``.number`` and
-    ``.password`` and expects each dossier's access-code letter to be recorded as sent.
-    """
-    return [
-        officer_dossier(engine, language=language, body=body,
-                        deliveries=(("access-code", "access-code", "sent"),))
-        for language, body in (("fr", "CPPT"), ("nl", "CE"))
-    ]
+def campaign_codes(engine, prefect_server, sandbox) -> list[Officer]:
+    """Dossier numbers and passwords from a real campaign: ``open_edition`` on the Prefect
+    test server delivers the access-code letters to the e-Box sandbox, and the codes are read
+    from the letters there, as an officer would. First a French dossier, then a Dutch one."""
+    load_sample(engine, 12, seed=2028, open_edition=False)
+    seed_sandbox(engine, sandbox)
+    in_threads(open_edition)(edition=2028, batch_size=50, yes=True)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Dossier.id, Dossier.dossier_number, Enterprise.enterprise_number,
+                   Enterprise.language)
+            .select_from(Dossier).join(TechnicalUnit).join(Enterprise)
+            .join(Delivery, Delivery.dossier_id == Dossier.id)
+            .where(Delivery.document_kind == "access-code", Delivery.state == "sent")
+            .order_by(Dossier.id)).all()
+    officers = []
+    for language in ("fr", "nl"):
+        dossier_id, number, enterprise, _ = next(r for r in rows if r[3] == language)
+        officers.append(Officer(dossier_id, number, access_codes(sandbox, enterprise)[number]))
+    return officers
