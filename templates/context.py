@@ -34,19 +34,22 @@ from procedure import (
     StepKind,
     WorkingDays,
     compute_calendar,
-    step,
     valid_election_days,
 )
 from procedure.i18n import check_language, format_date, when_phrase
 from templates.i18n import label
 
 __all__ = [
+    "SAMPLE_ENTERPRISE_NUMBER",
     "Address",
+    "ContextError",
     "DossierDates",
     "EditionInfo",
     "LetterContext",
+    "dossier_ids_by_number",
     "format_enterprise_number",
     "load_contexts",
+    "sample_context",
 ]
 
 
@@ -193,10 +196,6 @@ class DossierDates:
     def steps_in(self, phase: Phase) -> list[str]:
         """Codes of the phase's steps, in calendar order."""
         return [e.code for e in self.earliest.entries if e.step.phase is phase]
-
-    @staticmethod
-    def step(code: str):
-        return step(code)
 
 
 def _context(

@@ -60,6 +60,7 @@ __all__ = [
     "DocumentSettings",
     "RenderError",
     "RenderedDocument",
+    "cheap_font_subsetting",
     "render_batch",
 ]
 
