@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date
 
 from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -27,7 +28,7 @@ def batches_of(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-@task(name="open-dossiers", task_run_name="open-dossiers-{edition_year}")
+@task(name="open-dossiers", task_run_name="open-dossiers-{edition_year}", cache_policy=NO_CACHE)
 def open_edition_dossiers(edition_year: int, enterprises: list[str] | None = None) -> dict:
     """Create the edition's missing dossiers; returns counts (no secret in them)."""
     with session_scope() as session:
@@ -47,7 +48,7 @@ def _counts(deliveries: list[Delivery], session: Session) -> dict:
 
 
 @task(name="render-access-code-letters", task_run_name="render-access-codes-{batch_no}",
-      retries=2, retry_delay_seconds=[5, 30])
+      retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
 def render_access_code_letters(batch_no: int, dossier_ids: list[int], actor: str,
                                issued_on: date | None = None) -> dict:
     """New passwords, their hashes and their letters for one batch, in one transaction.
@@ -61,7 +62,7 @@ def render_access_code_letters(batch_no: int, dossier_ids: list[int], actor: str
 
 
 @task(name="render-documents", task_run_name="render-{kind_code}-{batch_no}",
-      retries=2, retry_delay_seconds=[5, 30])
+      retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
 def render_documents(kind_code: str, batch_no: int, dossier_ids: list[int], actor: str,
                      issued_on: date | None = None) -> dict:
     """Reminders, phase notices or brochures of one kind for one batch of dossiers."""
@@ -71,7 +72,7 @@ def render_documents(kind_code: str, batch_no: int, dossier_ids: list[int], acto
         return _counts(deliveries, session)
 
 
-@task(name="find-dossiers-without-document")
+@task(name="find-dossiers-without-document", cache_policy=NO_CACHE)
 def dossiers_without_kind(edition_year: int, kind_code: str, enterprises: list[str] | None,
                           batch_size: int) -> list[list[int]]:
     """The open dossiers that have no delivery of ``kind_code`` yet, in batches."""
@@ -85,7 +86,7 @@ def dossiers_without_kind(edition_year: int, kind_code: str, enterprises: list[s
     return batches_of(ids, batch_size)
 
 
-@task(name="plan-phase-mailings", task_run_name="plan-{phase}-{as_of}")
+@task(name="plan-phase-mailings", task_run_name="plan-{phase}-{as_of}", cache_policy=NO_CACHE)
 def plan_phase_mailings(edition_year: int, as_of: date, phase: str, lead_days: int,
                         batch_size: int) -> dict[str, list[list[int]]]:
     """Kind code → batches of open dossiers that must get that reminder or notice now."""
@@ -95,7 +96,7 @@ def plan_phase_mailings(edition_year: int, as_of: date, phase: str, lead_days: i
     return {kind: batches_of(ids, batch_size) for kind, ids in plan.items()}
 
 
-@task(name="find-enterprises-without-brochure")
+@task(name="find-enterprises-without-brochure", cache_policy=NO_CACHE)
 def enterprises_without_brochure(edition_year: int, enterprises: list[str] | None,
                                  batch_size: int) -> list[list[int]]:
     """One dossier per enterprise that has had no brochure yet, in batches.

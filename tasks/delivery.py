@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session, col, select
 
 from ebox_adapter import (
@@ -146,7 +147,7 @@ def deliver_claimed(engine, worker: str, edition_id: int, limit: int,
 
 
 @task(name="deliver-batch", task_run_name="deliver-{edition_year}-{batch_no}",
-      retries=2, retry_delay_seconds=[5, 30])
+      retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
 def deliver_batch(edition_year: int, batch_no: int, limit: int,
                   kinds: list[str] | None = None) -> dict[str, int]:
     """Claim and deliver one batch of the edition's rendered (or failed) rows."""

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session, col, select
 
 from models.audit import AuditEvent
@@ -28,7 +29,7 @@ def _with_recipient(query, edition_id: int):
             .where(Dossier.edition_id == edition_id))
 
 
-@task(name="reset-exhausted-deliveries")
+@task(name="reset-exhausted-deliveries", cache_policy=NO_CACHE)
 def reset_exhausted(edition_year: int, actor: str) -> int:
     """Failed rows that used up their tries get a fresh set (staff asked for a redelivery)."""
     with session_scope() as session:
@@ -44,7 +45,7 @@ def reset_exhausted(edition_year: int, actor: str) -> int:
         return len(rows)
 
 
-@task(name="list-non-digital-recipients")
+@task(name="list-non-digital-recipients", cache_policy=NO_CACHE)
 def non_digital_recipients(edition_year: int) -> list[dict]:
     """Every letter the e-Box accepted for a company that never opened its e-Box."""
     with Session(get_engine()) as session:
@@ -58,7 +59,7 @@ def non_digital_recipients(edition_year: int) -> list[dict]:
                 for d, number, e in rows]
 
 
-@task(name="build-print-batch")
+@task(name="build-print-batch", cache_policy=NO_CACHE)
 def build_print_batch(edition_year: int, out_dir: str, actor: str) -> dict:
     """One PDF with every non-digital letter not printed yet, each behind its address sheet.
 

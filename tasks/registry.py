@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
 from models.registry_file import (
@@ -27,7 +28,7 @@ class RegistryImportFailed(ValueError):
                          + "; ".join(str(e) for e in errors[:5]))
 
 
-@task(name="import-registry-file", task_run_name="import-{path}")
+@task(name="import-registry-file", task_run_name="import-{path}", cache_policy=NO_CACHE)
 def import_registry_file(path: str, actor: str) -> dict:
     """Validate and load the file: all rows or none; a re-import changes nothing."""
     file = Path(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -18,7 +19,7 @@ from templates.kinds import kind as kind_of
 from templates.render import render_batch
 
 
-@task(name="write-sample-letters")
+@task(name="write-sample-letters", cache_policy=NO_CACHE)
 def write_sample_letters(edition_year: int, kind_code: str, out_dir: str) -> list[str]:
     """One SPECIMEN letter per language, for the reviewer to open before approving.
 

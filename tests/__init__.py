@@ -3,7 +3,7 @@
 Prefect reads its settings when it is imported, and this package is imported before any test
 module, so the settings for the tests are set here (shared/reference/prefect-notes.md § 6.1:
 an isolated PREFECT_HOME, no telemetry on a closed network, task-run recorder batches against
-SQLite 503 stalls, room for a slow first start, no cross-session caches).
+SQLite 503 stalls, room for a slow first start). Caching stays on, as in production.
 """
 
 import os
@@ -16,7 +16,6 @@ for _name, _value in {
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_TASKS_DISABLE_CACHING": "true",
 }.items():
     os.environ.setdefault(_name, _value)
 os.environ.pop("PREFECT_API_URL", None)
