@@ -1,0 +1,133 @@
+"""``socelec serve`` for real: one subprocess on free ports serves the whole module.
+
+- the deployments of prefect.yaml are registered, with advance-procedure's schedule;
+- the scheduler really creates Scheduled runs at 07:00 Brussels time (the SQLAlchemy 2.1
+  breakage is silent in the UI: prefect-notes § 1.2, § 7 point 1);
+- headless Chromium finds the deployments, their schedule and a campaign run started through
+  the open-edition deployment, with its summary artifact.
+The fixture's teardown stops it with Ctrl-C and checks that the server, portal and sandbox
+are gone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.stack.conftest import ROOT, Served, wait_for
+
+pytestmark = pytest.mark.integration
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+DEPLOYMENTS = {"open-edition", "advance-procedure", "redeliver", "import-registry"}
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "prefect-ui"
+
+
+def _scheduled_runs(served: Served, deployment_id: str) -> list[dict]:
+    return served.api("POST", "/flow_runs/filter", json={
+        "deployments": {"id": {"any_": [deployment_id]}},
+        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+        "sort": "EXPECTED_START_TIME_ASC"})
+
+
+def test_serve_registers_the_deployments_of_prefect_yaml(served):
+    deployments = served.deployments()
+    assert set(deployments) == DEPLOYMENTS
+    advance = deployments["advance-procedure"]
+    assert advance["entrypoint"] == "flows.advance_procedure.advance_procedure"
+    assert advance["parameters"] == {"edition": 2028}
+    assert advance["paused"] is False
+    [schedule] = advance["schedules"]
+    assert schedule["active"] is True
+    assert schedule["schedule"]["cron"] == "0 7 * * *"
+    assert schedule["schedule"]["timezone"] == "Europe/Brussels"
+    assert all(not d["schedules"] for name, d in deployments.items()
+               if name != "advance-procedure")
+
+
+def test_the_scheduler_creates_the_daily_run_at_seven_in_brussels(served):
+    advance = served.deployments()["advance-procedure"]
+    runs = wait_for(lambda: _scheduled_runs(served, advance["id"]), 90,
+                    "a Scheduled run of advance-procedure", served.process, served.log)
+    first = datetime.fromisoformat(runs[0]["expected_start_time"]).astimezone(BRUSSELS)
+    assert (first.hour, first.minute) == (7, 0)
+    now = datetime.now(UTC)
+    assert now < first <= now + timedelta(days=1)
+    assert runs[0]["parameters"] == {"edition": 2028}
+    # One run per day, each at 07:00 Brussels whatever the UTC offset (CET or CEST).
+    days = [datetime.fromisoformat(r["expected_start_time"]).astimezone(BRUSSELS)
+            for r in runs]
+    assert all(d.time().hour == 7 for d in days)
+    assert len({d.date() for d in days}) == len(days)
+
+
+@pytest.fixture(scope="module")
+def campaign_run(served) -> dict:
+    """The campaign started as staff do, through the open-edition deployment (``yes``: no
+    second person in a test), run by ``socelec serve``'s runner; waits until it ends."""
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: served.api_url}):
+        flow_run = run_deployment("open-edition/open-edition", timeout=0,
+                                  parameters={"edition": 2028, "yes": True})
+    return wait_for(lambda: (lambda run: run if run["state"]["type"] in (
+        "COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None)(
+        served.api("GET", f"/flow_runs/{flow_run.id}")), 300, "the campaign run",
+        served.process, served.log)
+
+
+@pytest.mark.browser
+def test_prefect_ui_shows_deployments_schedule_and_campaign_summary(served, campaign_run):
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (scripts/setup --test installs it)")
+    from playwright.sync_api import expect, sync_playwright
+
+    assert campaign_run["state"]["type"] == "COMPLETED", campaign_run["state"]
+    assert campaign_run["name"] == "open-edition-2028"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    advance_id = served.deployments()["advance-procedure"]["id"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # Staff read times in Brussels: the UI shows them in the browser's time zone.
+        context = browser.new_context(base_url=served.prefect_url, timezone_id="Europe/Brussels",
+                                      viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+
+        page.goto("/deployments")
+        for name in DEPLOYMENTS:
+            expect(page.get_by_role("link", name=name, exact=True).first).to_be_visible()
+        expect(page.get_by_text("At 07:00 AM every day").first).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "01-deployments.png"), full_page=True)
+
+        page.goto(f"/deployments/deployment/{advance_id}")
+        expect(page.get_by_text("At 07:00 AM every day").first).to_be_visible()
+        # The next run, in the browser's Brussels time: 07:00 whatever the season.
+        expect(page.get_by_text(re.compile(r"Scheduled for \d{4}/\d\d/\d\d 07:00:00 AM"))
+               .first).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "02-advance-procedure.png"), full_page=True)
+
+        page.goto(f"/runs/flow-run/{campaign_run['id']}")
+        expect(page.get_by_text("open-edition-2028").first).to_be_visible()
+        expect(page.get_by_text("Completed").first).to_be_visible()
+        page.get_by_text("Artifacts", exact=True).first.click()
+        summary = page.get_by_text("open-edition-2028-summary").first
+        expect(summary).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "03-campaign-run-artifacts.png"), full_page=True)
+        summary.click()
+        expect(page.get_by_text("Edition 2028: access-code mailing")).to_be_visible()
+        delivered = page.get_by_text("delivered:", exact=False).first.inner_text()
+        assert int(delivered.rsplit(":", 1)[1]) > 0, delivered
+        page.screenshot(path=str(SCREENSHOTS / "04-campaign-summary.png"), full_page=True)
+        context.close()
+        browser.close()
+
