@@ -215,12 +215,14 @@ def record_rendered(
     if missing:
         raise OutboxError(f"dossier_id: no stored dossier for {', '.join(missing)}")
     now = utcnow()
+    if cipher is None and any(kind_of(d.kind).carries_credential for d in documents):
+        cipher = outbox_cipher()
     deliveries = []
     for document in documents:
         kind = kind_of(document.kind)
         pdf = document.pdf
         if kind.carries_credential:
-            pdf = (cipher or outbox_cipher()).encrypt(pdf)
+            pdf = cipher.encrypt(pdf)
         deliveries.append(
             Delivery(
                 dossier_id=document.dossier_id,
