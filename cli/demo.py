@@ -199,21 +199,28 @@ def demo_command(
 def _story(stack: LocalStack, status: Status, registry: Path, edition: int,
            day: date) -> dict[str, str]:
     """The three flows, in order; returns each run's URL in the Prefect UI."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     from flows.advance_procedure import advance_procedure
     from flows.import_registry import import_registry
     from flows.open_edition import open_edition
 
-    status.update(f"import-registry: {registry.name}")
-    report, import_url = _run(import_registry, "import-registry", stack, path=str(registry))
-    console.print(f"registry: {report['enterprises_created']} enterprises and "
-                  f"{report['units_created']} technical units created, {report['changes']} "
-                  "change(s) in all", highlight=False)
-    stack.ebox.seed_from_registry()
-    with watching(status, f"open-edition {edition}", edition):
-        _, campaign_url = _run(open_edition, "open-edition", stack, edition=edition, yes=True)
-    with watching(status, f"advance-procedure {edition} for {day}", edition):
-        _, advance_url = _run(advance_procedure, "advance-procedure", stack, edition=edition,
-                              as_of=day)
+    # The flows run in this process, which waits for them: no crash to detect, and the
+    # heartbeat thread costs ~1 s at the end of every (sub)flow run (prefect-notes § 6.2).
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        status.update(f"import-registry: {registry.name}")
+        report, import_url = _run(import_registry, "import-registry", stack,
+                                  path=str(registry))
+        console.print(f"registry: {report['enterprises_created']} enterprises and "
+                      f"{report['units_created']} technical units created, "
+                      f"{report['changes']} change(s) in all", highlight=False)
+        stack.ebox.seed_from_registry()
+        with watching(status, f"open-edition {edition}", edition):
+            _, campaign_url = _run(open_edition, "open-edition", stack, edition=edition,
+                                   yes=True)
+        with watching(status, f"advance-procedure {edition} for {day}", edition):
+            _, advance_url = _run(advance_procedure, "advance-procedure", stack,
+                                  edition=edition, as_of=day)
     return {"import-registry": import_url, "open-edition": campaign_url,
             "advance-procedure": advance_url}
 
