@@ -28,7 +28,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cli.common import console, fail
-from cli.stack import LocalStack, StackError, local_stack
+from cli.serve import say
+from cli.stack import LocalStack, StackError, local_stack, repeating
 
 PROGRESS_SECONDS = 1.0
 FAMILIES = (("access_code", "access-code letters"), ("brochure", "brochures"),
@@ -75,25 +76,19 @@ def _counts_now(edition_year: int) -> Counter[tuple[str, str]]:
 @contextmanager
 def watching(status: Status, stage: str, edition_year: int) -> Iterator[None]:
     """Keep the status line of a long stage current: letters rendered and delivered so far."""
-    stop = threading.Event()
     start = _counts_now(edition_year)
 
-    def follow() -> None:
-        while not stop.wait(PROGRESS_SECONDS):
-            now = _counts_now(edition_year)
-            made = sum(now.values()) - sum(start.values())
-            sent = sum(n for (_, s), n in now.items() if s in ("sent", "non_digital")) - sum(
-                n for (_, s), n in start.items() if s in ("sent", "non_digital"))
-            status.update(f"{stage}: {made} document(s) rendered, {sent} delivered")
+    def delivered(counts: Counter[tuple[str, str]]) -> int:
+        return sum(n for (_, state), n in counts.items() if state in ("sent", "non_digital"))
+
+    def show() -> None:
+        now = _counts_now(edition_year)
+        status.update(f"{stage}: {sum(now.values()) - sum(start.values())} document(s) "
+                      f"rendered, {delivered(now) - delivered(start)} delivered")
 
     status.update(stage)
-    thread = threading.Thread(target=follow, name="demo-progress", daemon=True)
-    thread.start()
-    try:
+    with repeating(PROGRESS_SECONDS, show, "demo-progress"):
         yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 @dataclass
@@ -211,9 +206,9 @@ def _story(stack: LocalStack, status: Status, registry: Path, edition: int,
         status.update(f"import-registry: {registry.name}")
         report, import_url = _run(import_registry, "import-registry", stack,
                                   path=str(registry))
-        console.print(f"registry: {report['enterprises_created']} enterprises and "
+        say(f"registry: {report['enterprises_created']} enterprises and "
                       f"{report['units_created']} technical units created, "
-                      f"{report['changes']} change(s) in all", highlight=False)
+                      f"{report['changes']} change(s) in all")
         stack.ebox.seed_from_registry()
         with watching(status, f"open-edition {edition}", edition):
             _, campaign_url = _run(open_edition, "open-edition", stack, edition=edition,
@@ -236,9 +231,8 @@ def _summary(stack: LocalStack, edition: int, day: date, before: Counter, runs: 
         bodies = Counter(session.exec(select(Dossier.body).where(
             Dossier.edition_id == get_edition(session, edition).id)).all())
     console.rule(f"Edition {edition}, day {day}")
-    console.print(f"dossiers: {sum(bodies.values())} "
-                  f"({', '.join(f'{n} {b}' for b, n in sorted(bodies.items()))})",
-                  highlight=False)
+    say(f"dossiers: {sum(bodies.values())} "
+                  f"({', '.join(f'{n} {b}' for b, n in sorted(bodies.items()))})")
     table = Table("documents", "in all", "new now", "delivered", "non-digital", "rejected",
                   "failed")
     for family, label in FAMILIES:
@@ -249,26 +243,23 @@ def _summary(stack: LocalStack, edition: int, day: date, before: Counter, runs: 
                                                           "failed")))
     console.print(table)
     new = sum(after.values()) - sum(before.values())
-    console.print(f"{new} new document(s) in this run"
+    say(f"{new} new document(s) in this run"
                   + ("" if new else " (all were there already: nothing is sent twice)"))
-    console.print()
-    console.print("[bold]Where to look[/]")
+    say()
+    say("[bold]Where to look[/]")
     for name, url in runs.items():
-        console.print(f"  Prefect UI, {name} run:  {url}", highlight=False)
-    console.print(f"  officer portal (lives on {day}):  {stack.portal_url}/login",
-                  highlight=False)
+        say(f"  Prefect UI, {name} run:  {url}")
+    say(f"  officer portal (lives on {day}):  {stack.portal_url}/login")
     example = example_dossier(edition)
     if example and stack.ebox.sandbox_url:
-        console.print(f"  e-Box of {example.enterprise_name} ({example.enterprise_number}), "
-                      f"as its access manager:  {stack.ebox.inbox_url(example.enterprise_number)}",
-                      highlight=False)
-        console.print(f"  (the sandbox asks for its admin sign-in once: open the link that "
-                      f"`socelec ebox-sandbox login-url --url {stack.ebox.sandbox_url}` prints)",
-                      highlight=False)
-        console.print(f"\nTry dossier [bold]{example.dossier_number}[/] in the portal: its "
+        say(f"  e-Box of {example.enterprise_name} ({example.enterprise_number}), "
+                      f"as its access manager:  {stack.ebox.inbox_url(example.enterprise_number)}")
+        say(f"  (the sandbox asks for its admin sign-in once: open the link that "
+                      f"`socelec ebox-sandbox login-url --url {stack.ebox.sandbox_url}` prints)")
+        say(f"\nTry dossier [bold]{example.dossier_number}[/] in the portal: its "
                       "password is in the access-code letter in that e-Box.")
     if not keep_running:
-        console.print(f"\nThe stack stops now; the data stays in {data_dir}. "
+        say(f"\nThe stack stops now; the data stays in {data_dir}. "
                       "`socelec demo --keep-running` keeps it up to look around.")
 
 

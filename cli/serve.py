@@ -99,17 +99,22 @@ def runner_deployments(specs: list[DeploymentSpec]) -> list:
     return deployments
 
 
+def say(text: str = "") -> None:
+    """One line of plain output: URLs are neither highlighted nor cut by wrapping, so they
+    stay whole to click or copy."""
+    console.print(text, highlight=False, soft_wrap=True)
+
+
 def print_urls(stack: LocalStack) -> None:
-    console.print(f"[bold]Prefect UI[/]       {stack.prefect_ui}/deployments  "
-                  f"(flow runs: {stack.prefect_ui}/runs)", highlight=False)
-    console.print(f"[bold]officer portal[/]   {stack.portal_url}/login", highlight=False)
+    say(f"[bold]Prefect UI[/]       {stack.prefect_ui}/deployments  "
+                  f"(flow runs: {stack.prefect_ui}/runs)")
+    say(f"[bold]officer portal[/]   {stack.portal_url}/login")
     if stack.ebox.sandbox_url:
-        console.print(f"[bold]e-Box sandbox[/]    {stack.ebox.sandbox_url}/sandbox/view  (sign "
+        say(f"[bold]e-Box sandbox[/]    {stack.ebox.sandbox_url}/sandbox/view  (sign "
                       "in once with the link of `socelec ebox-sandbox login-url --url "
-                      f"{stack.ebox.sandbox_url}`)", highlight=False)
+                      f"{stack.ebox.sandbox_url}`)")
     else:
-        console.print(f"[bold]e-Box[/]            {stack.ebox.settings.base_url}",
-                      highlight=False)
+        say(f"[bold]e-Box[/]            {stack.ebox.settings.base_url}")
 
 
 def serve_command(
@@ -159,8 +164,7 @@ def _serve(stack: LocalStack, specs: list[DeploymentSpec], limit: int) -> None:
     print_urls(stack)
     for spec in specs:
         when = ", ".join(f"{s['cron']} {s.get('timezone', 'UTC')}" for s in spec.schedules)
-        console.print(f"  deployment {spec.name}{f' (schedule {when})' if when else ''}",
-                      highlight=False)
-    console.print("Ctrl-C stops everything (schedules stay active).")
+        say(f"  deployment {spec.name}{f' (schedule {when})' if when else ''}")
+    say("Ctrl-C stops everything (schedules stay active).")
     with registry_mirror(stack.ebox):
         serve(*deployments, pause_on_shutdown=False, limit=limit, print_starting_message=False)

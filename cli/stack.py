@@ -250,6 +250,24 @@ def ebox(data_dir: Path, *, host: str = LOOPBACK, port: int = 0) -> Iterator[Ebo
 
 
 @contextmanager
+def repeating(interval: float, action: Callable[[], None], name: str) -> Iterator[None]:
+    """Call ``action`` every ``interval`` seconds in a daemon thread while the block runs."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            action()
+
+    thread = threading.Thread(target=loop, name=name, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=STOP_TIMEOUT)
+
+
+@contextmanager
 def registry_mirror(endpoint: Ebox, interval: float = REGISTRY_MIRROR_SECONDS) -> Iterator[None]:
     """Keep the sandbox's CBE in step with the registry while ``socelec serve`` runs: an
     enterprise imported from the UI gets its e-Box within ``interval`` seconds (a real e-Box
@@ -257,24 +275,17 @@ def registry_mirror(endpoint: Ebox, interval: float = REGISTRY_MIRROR_SECONDS) -
     if endpoint.sandbox is None:
         yield
         return
-    stop = threading.Event()
     seeded = endpoint.seed_from_registry()
 
     def follow() -> None:
         nonlocal seeded
-        while not stop.wait(interval):
-            try:
-                seeded = endpoint.seed_from_registry(seeded)
-            except Exception as exc:  # keep following: the next round retries
-                print(f"e-Box sandbox: seeding new enterprises failed: {exc}", file=sys.stderr)
+        try:
+            seeded = endpoint.seed_from_registry(seeded)
+        except Exception as exc:  # keep following: the next round retries
+            print(f"e-Box sandbox: seeding new enterprises failed: {exc}", file=sys.stderr)
 
-    thread = threading.Thread(target=follow, name="sandbox-registry-mirror", daemon=True)
-    thread.start()
-    try:
+    with repeating(interval, follow, "sandbox-registry-mirror"):
         yield
-    finally:
-        stop.set()
-        thread.join(timeout=STOP_TIMEOUT)
 
 
 @contextmanager
