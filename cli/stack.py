@@ -28,8 +28,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:
+    from ebox_adapter.settings import EboxSettings
+    from ebox_sandbox.process import SandboxProcess
 
 LOOPBACK = "127.0.0.1"
 # A first start creates and migrates the Prefect database: ~15-20 s on 2 cores
@@ -74,11 +79,17 @@ def exported(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+# Resolved in the parent: after fork, the child only makes this one call (no dlopen), which
+# keeps preexec_fn safe enough with threads around (the portal, rich's status line).
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+_PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:  # pragma: no cover (runs in the child)
     """Linux: the Prefect server gets SIGTERM if socelec dies without cleaning up, so no
     orphan keeps the port and the SQLite file (prctl PR_SET_PDEATHSIG)."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
 
 
 def _log_tail(path: Path, lines: int = 15) -> str:
@@ -179,8 +190,8 @@ def _wait_healthy(process: subprocess.Popen, url: str, timeout: float, what: str
 class Ebox:
     """Where the letters go: the real e-Box (``sandbox`` is None) or the local sandbox."""
 
-    settings: object  # ebox_adapter.EboxSettings, with everything the adapter needs
-    sandbox: object | None = None  # ebox_sandbox.process.SandboxProcess
+    settings: EboxSettings  # with everything the adapter needs
+    sandbox: SandboxProcess | None = None
 
     @property
     def sandbox_url(self) -> str | None:
