@@ -12,11 +12,10 @@ It never prints a password: the officer reads it in the access-code letter, in t
 from __future__ import annotations
 
 import os
-import signal
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from cli.common import console, fail
 from cli.serve import say
-from cli.stack import LocalStack, StackError, local_stack, repeating
+from cli.stack import LocalStack, StackError, local_stack, repeating, stop_on_sigterm
 
 PROGRESS_SECONDS = 1.0
 FAMILIES = (("access_code", "access-code letters"), ("brochure", "brochures"),
@@ -179,9 +178,9 @@ def demo_command(
         registry = write_sample_registry(data_dir, companies, seed)
         before = _counts_now(edition)
         try:
-            with local_stack(data_dir, prefect_port=prefect_port, sandbox_port=sandbox_port,
-                             portal_port=portal_port, portal_as_of=day,
-                             progress=status.update) as stack:
+            with stop_on_sigterm(), local_stack(
+                    data_dir, prefect_port=prefect_port, sandbox_port=sandbox_port,
+                    portal_port=portal_port, portal_as_of=day, progress=status.update) as stack:
                 runs = _story(stack, status, registry, edition, day)
                 status.stop()
                 _summary(stack, edition, day, before, runs, data_dir, keep_running)
@@ -264,14 +263,7 @@ def _summary(stack: LocalStack, edition: int, day: date, before: Counter, runs: 
 
 
 def _wait_for_interrupt() -> None:
-    """Block until Ctrl-C or SIGTERM; the stack is then stopped by the caller's context."""
-    stopped = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    console.print("\nThe stack keeps running: Ctrl-C stops it.")
-    try:
-        while not stopped.wait(0.5):  # wakes for Ctrl-C, which Python delivers between waits
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    """Block until Ctrl-C (or SIGTERM, see stop_on_sigterm); the caller then stops the stack."""
+    say("\nThe stack keeps running: Ctrl-C stops it.")
+    with suppress(KeyboardInterrupt):
+        threading.Event().wait()

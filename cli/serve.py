@@ -17,7 +17,7 @@ import typer
 import yaml
 
 from cli.common import console, fail
-from cli.stack import LocalStack, StackError, local_stack, registry_mirror
+from cli.stack import LocalStack, StackError, local_stack, registry_mirror, stop_on_sigterm
 
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 DEFAULT_PREFECT_PORT = 4200
@@ -143,7 +143,7 @@ def serve_command(
     ensure_database()
     portal_settings = get_portal_settings()
     try:
-        with console.status("starting") as status, local_stack(
+        with stop_on_sigterm(), console.status("starting") as status, local_stack(
                 get_settings().data_dir, prefect_port=prefect_port,
                 sandbox_port=SandboxSettings().port if sandbox_port is None else sandbox_port,
                 portal_host=portal_host or portal_settings.host,

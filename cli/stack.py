@@ -65,6 +65,21 @@ def bind_listener(host: str, port: int, what: str, option: str) -> socket.socket
 
 
 @contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (systemd, ``timeout``, a cancelled CI job) stops like Ctrl-C, so the stack is
+    shut down in order instead of leaving its servers behind. Prefect replaces the handler
+    while a flow runs in this process, and ``serve()`` while it serves."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
 def exported(values: dict[str, str]) -> Iterator[None]:
     """Set environment variables for this process and its children; restore them after."""
     saved = {name: os.environ.get(name) for name in values}
