@@ -70,6 +70,15 @@ def request_approval(edition: int, review: str) -> MailingApproval:
                           poll_interval=2, key=f"approve-open-edition-{edition}")
 
 
+def check_approval_skip(yes: bool, from_deployment: bool, allowed: bool) -> None:
+    """``yes`` skips the four-eyes gate for scripts, tests and the demo. From a deployment it
+    is what a single staff member could tick in the UI, so there it needs the machine's
+    SOCELEC_ALLOW_UNAPPROVED_MAILING=1 (training, demo)."""
+    if yes and from_deployment and not allowed:
+        raise ValueError("yes: a deployment run cannot skip the second person's approval; set "
+                         "SOCELEC_ALLOW_UNAPPROVED_MAILING=1 on a training or demo machine only")
+
+
 def _audit(action: str, edition: int, detail: dict, actor: str) -> None:
     with session_scope() as session:
         session.add(AuditEvent(actor=actor, action=action, subject=str(edition),
@@ -87,6 +96,7 @@ def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = Fal
     - ``enterprises``: limit to these enterprise numbers.
     - ``yes``: skip the four-eyes approval (demo and tests only).
     """
+    check_approval_skip(yes, bool(deployment.id), get_settings().allow_unapproved_mailing)
     logger = get_run_logger()
     actor = f"flow:open-edition:{flow_run.id}"
     opened = open_edition_dossiers(edition, enterprises)
