@@ -245,10 +245,10 @@ def _cut(document: Document, ranges: list[tuple[int, int]], options: dict[str, A
     """One PDF per page range, by the cheaper way on this host.
 
     Either way the batch is laid out once. With HarfBuzz, writing each letter from the shared
-    layout (``Document.copy``) costs less than re-reading and cutting one big PDF (41 against
-    77 ms of CPU per letter, bench/render.py) and gives smaller files (19 against 34 kB), each
-    with WeasyPrint's own tags. With fontTools, each written PDF would pay ~650 ms of font
-    subsetting, so the batch is written once and cut with pypdf (:mod:`templates.pdfsplit`).
+    layout (``Document.copy``) costs less than writing one big PDF and cutting it (~35 against
+    ~49 ms of CPU per access-code letter, bench/render.py) and gives smaller files (19 against
+    32 kB), each with WeasyPrint's own tags. With fontTools, each written PDF would pay ~650 ms
+    of font subsetting, so the batch is written once and cut with pypdf (:mod:`templates.pdfsplit`).
     """
     if len(ranges) == 1:  # a layout of one document is that document: nothing to cut
         return [document.write_pdf(**options)]
