@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -271,6 +272,13 @@ def _rendered(kind: DocumentKind, context: LetterContext, lang: str, pdf: bytes,
     )
 
 
+# WeasyPrint and the native font code under it (Pango, HarfBuzz subsetting, the shared font
+# configuration) are not thread-safe: two renders in two threads of one process corrupt the
+# heap (seen here: "realloc(): invalid next size", SIGABRT). Threads would not render faster
+# anyway (the GIL); parallel rendering uses processes (flows/runner.py).
+_WEASYPRINT = threading.Lock()
+
+
 def render_batch(
     kind: DocumentKind | str,
     contexts: Sequence[LetterContext],
@@ -294,6 +302,14 @@ def render_batch(
     for position, context in enumerate(contexts):
         groups.setdefault((context.language, context.edition), []).append(position)
     results: list[RenderedDocument | None] = [None] * len(contexts)
+    with _WEASYPRINT:
+        _render_groups(document_kind, contexts, groups, portal_url, options, results)
+    return [r for r in results if r is not None]
+
+
+def _render_groups(document_kind: DocumentKind, contexts: Sequence[LetterContext],
+                   groups: dict[tuple[str, EditionInfo], list[int]], portal_url: str,
+                   options: dict[str, Any], results: list[RenderedDocument | None]) -> None:
     for (lang, edition), positions in groups.items():
         if document_kind.personalised:
             articles = [
@@ -310,4 +326,3 @@ def render_batch(
             pages = [len(document.pages)] * len(positions)
         for position, one_pdf, count in zip(positions, pdfs, pages, strict=True):
             results[position] = _rendered(document_kind, contexts[position], lang, one_pdf, count)
-    return [r for r in results if r is not None]
