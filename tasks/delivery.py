@@ -28,6 +28,7 @@ from ebox_adapter import (
     PublicationOutcome,
     SecurityClass,
 )
+from models.base import utcnow
 from models.db import get_engine
 from models.delivery import Delivery
 from models.delivery_queue import claim_deliveries, release_claim
@@ -122,7 +123,7 @@ def _record(engine, item: Outgoing, client: EboxClient) -> str:
             delivery.state = state
             if result is not None and result.message_id:
                 delivery.message_id = result.message_id
-                delivery.sent_at = delivery.sent_at or delivery.claimed_at
+                delivery.sent_at = delivery.sent_at or utcnow()
             delivery.error_code, delivery.error_message = error_code, error_message
             session.add(delivery)
         session.commit()

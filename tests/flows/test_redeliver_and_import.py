@@ -45,6 +45,7 @@ def test_redeliver_sends_what_an_outage_left_and_prints_non_digital_letters_once
     assert not after["failed"] and not after["rendered"]
     assert len(all_messages(sandbox)) == after["sent"] + after["non_digital"]
     assert result["non_digital"] == after["non_digital"] > 0
+    assert non_digital_rows_have_a_sending_time(engine)  # the portal shows when it went
     assert result["printed"] == after["non_digital"]
     batch = PdfReader(io.BytesIO(Path(result["print_batch"]).read_bytes()))
     with Session(engine) as session:
@@ -71,3 +72,9 @@ def test_import_flow_loads_a_good_file_and_refuses_a_bad_one(prefect_server, eng
     assert "language: must be fr, nl or de" in state.message
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Enterprise)).one() == 12
+
+
+def non_digital_rows_have_a_sending_time(engine) -> bool:
+    with Session(engine) as session:
+        rows = session.exec(select(Delivery).where(Delivery.state == "non_digital")).all()
+    return bool(rows) and all(r.sent_at is not None and r.message_id for r in rows)
