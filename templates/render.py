@@ -20,9 +20,11 @@ Accessibility: PDF/UA-1 (``pdf_variant="pdf/ua-1"``): tagged structure, /Lang fr
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from itertools import pairwise
@@ -302,9 +304,27 @@ def render_batch(
     for position, context in enumerate(contexts):
         groups.setdefault((context.language, context.edition), []).append(position)
     results: list[RenderedDocument | None] = [None] * len(contexts)
-    with _WEASYPRINT:
+    with _WEASYPRINT, _fewer_collections():
         _render_groups(document_kind, contexts, groups, portal_url, options, results)
     return [r for r in results if r is not None]
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while WeasyPrint lays out a batch.
+
+    A layout creates and drops hundreds of thousands of small objects (boxes, computed
+    styles); at Python's default threshold (700 allocations) the collector runs thousands of
+    times per batch, each time also walking the fonts and templates that stay alive. Collecting
+    every 50,000 allocations instead saves ~10-15 % of the CPU per letter (bench/render.py);
+    memory is unaffected as reference counting frees almost everything anyway.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(50_000, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _render_groups(document_kind: DocumentKind, contexts: Sequence[LetterContext],
