@@ -8,6 +8,10 @@ sees a dropped connection exactly as after a real crash between commit and answe
 Dropping needs the connection's transport, which uvicorn's ``send`` (a bound method of its
 request cycle) exposes as ``send.__self__.transport``; with another server the drop falls back
 to a 500 answer after the commit, which still exercises the retry path.
+
+``counts`` says what was injected (per status, ``dropped_after_accept``, ``latency``) and
+``retry_after_ignored``: requests that came back with an Idempotency-Key before the
+Retry-After the sandbox gave that key had elapsed, i.e. a client that does not honour it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import json
 import logging
 import random
+import time
 import uuid
 
 from ebox_sandbox.settings import FaultPlan
@@ -32,11 +37,13 @@ class FaultInjector:
         self.plan = plan or FaultPlan()
         self.rng = random.Random(self.plan.seed)  # noqa: S311 (faults, not secrets)
         self.counts: dict[str, int] = {}
+        self.retry_not_before: dict[bytes, float] = {}  # Idempotency-Key → monotonic time
 
     def configure(self, plan: FaultPlan) -> None:
         self.plan = plan
         self.rng = random.Random(plan.seed)  # noqa: S311 (faults, not secrets)
         self.counts = {}
+        self.retry_not_before = {}
 
     def _count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
@@ -45,7 +52,12 @@ class FaultInjector:
         if scope["type"] != "http" or not scope["path"].startswith(FAULT_PREFIX):
             return await self.app(scope, receive, send)
         plan = self.plan
-        if plan.latency_ms:
+        key = dict(scope["headers"]).get(b"idempotency-key")
+        if key is not None and time.monotonic() < self.retry_not_before.pop(key, 0.0):
+            self._count("retry_after_ignored")
+        # With a share of 1 no number is drawn: seeded plans keep their sequence of faults.
+        if plan.latency_ms and (plan.latency_share >= 1 or self.rng.random() < plan.latency_share):
+            self._count("latency")
             # Slow processing, not a slow network: the request is received in full first, so
             # a client that times out meanwhile leaves a request the server still carries out.
             receive = _replay(await _read_body(receive), receive)
@@ -55,7 +67,11 @@ class FaultInjector:
             if draw < rate:
                 self._count(str(status))
                 await _read_body(receive)  # read the upload first, so the answer is not lost
-                return await self._error(send, status, plan.retry_after_seconds)
+                retry_after = plan.retry_after_seconds \
+                    if status in plan.retry_after_statuses else None
+                if retry_after is not None and key is not None:
+                    self.retry_not_before[key] = time.monotonic() + retry_after
+                return await self._error(send, status, retry_after)
             draw -= rate
         if draw < plan.drop_after_accept and scope["method"] == "POST":
             return await self.app(scope, receive, self._dropping_send(send))
@@ -86,8 +102,7 @@ class FaultInjector:
         return dropping_send
 
     async def _error(self, send, status: int, retry_after: int | None) -> None:
-        headers = [(b"retry-after", str(retry_after).encode())] if retry_after is not None \
-            and status in (429, 503) else []
+        headers = [(b"retry-after", str(retry_after).encode())] if retry_after is not None else []
         await _send_json(send, status, {"id": str(uuid.uuid4()),
                                         "code": REASONS.get(status, f"HTTP_{status}"),
                                         "message": "fault injected by the e-Box sandbox"}, headers)

@@ -16,13 +16,18 @@ class FaultPlan(BaseModel):
     ``error_rates``: probability per HTTP status of answering it at once, without handling the
     request. ``drop_after_accept``: probability of handling a publication fully (the message is
     stored) and then closing the connection before the 201 is written: the case that makes
-    idempotency keys necessary. ``latency_ms``: added before each request.
+    idempotency keys necessary. ``latency_ms``: added before a request, on the share
+    ``latency_share`` of them (1: every request; less: latency spikes).
+    ``retry_after_seconds``: the Retry-After header of the injected errors whose status is in
+    ``retry_after_statuses`` (RFC 9110 § 10.2.3 and RFC 6585 § 4 define it for 503 and 429).
     """
 
     error_rates: dict[int, float] = Field(default_factory=dict)
     drop_after_accept: float = Field(default=0.0, ge=0, le=1)
     latency_ms: int = Field(default=0, ge=0, le=60_000)
+    latency_share: float = Field(default=1.0, ge=0, le=1)
     retry_after_seconds: int | None = Field(default=None, ge=0, le=3600)
+    retry_after_statuses: list[int] = Field(default_factory=lambda: [429, 503])
     seed: int | None = None
 
     @field_validator("error_rates")
@@ -36,6 +41,15 @@ class FaultPlan(BaseModel):
         if sum(rates.values()) > 1:
             raise ValueError("error_rates: the probabilities add up to more than 1")
         return rates
+
+    @field_validator("retry_after_statuses")
+    @classmethod
+    def _retry_after_statuses(cls, statuses: list[int]) -> list[int]:
+        wrong = [s for s in statuses if s not in (429, 503)]
+        if wrong:
+            raise ValueError(f"retry_after_statuses: {wrong} — Retry-After is sent with 429 "
+                             "or 503 only")
+        return statuses
 
     @model_validator(mode="after")
     def _total(self) -> FaultPlan:
