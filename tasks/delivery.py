@@ -95,6 +95,19 @@ def _outgoing(session: Session, delivery_ids: list[int]) -> list[Outgoing]:
     return outgoing
 
 
+def _state_after_duplicate(client: EboxClient, enterprise_number: str) -> str:
+    """The state of a row the e-Box had already (a 409: its 201 was lost, or a worker died).
+
+    A 409 does not repeat the first answer's NO_DIGITAL_USER (reference ebox-enterprise-api
+    § 2.5, § 6.4), so the Federation pre-check (§ 6.5) says whether the company ever opened its
+    e-Box: if not, the row is ``non_digital`` and redeliver prints the letter for the post, as
+    after a 201 NO_DIGITAL_USER. Found by the soak's accepted-then-dropped answers.
+    """
+    preference = client.search_preferences([enterprise_number])[enterprise_number]
+    return "non_digital" if preference is None or preference.last_connection_date is None \
+        else "sent"
+
+
 def _record(engine, item: Outgoing, client: EboxClient) -> str:
     """Publish one row and commit its outcome; returns the state it ended in."""
     error_code = error_message = None
@@ -105,6 +118,8 @@ def _record(engine, item: Outgoing, client: EboxClient) -> str:
         try:
             result = client.publish(item.publication)
             state = result.delivery_state
+            if result.outcome is PublicationOutcome.duplicate:
+                state = _state_after_duplicate(client, item.publication.enterprise_number)
             if result.outcome is PublicationOutcome.rejected:
                 error_code, error_message = result.code, result.message
         except PublicationInvalid as exc:
@@ -123,6 +138,7 @@ def _record(engine, item: Outgoing, client: EboxClient) -> str:
             delivery.state = state
             if result is not None and result.message_id:
                 delivery.message_id = result.message_id
+            if state == "non_digital":
                 delivery.sent_at = delivery.sent_at or utcnow()
             delivery.error_code, delivery.error_message = error_code, error_message
             session.add(delivery)
