@@ -135,9 +135,7 @@ def prepare(workdir: Path, dossiers: int, sandbox) -> None:
         import_registry(session, parse_registry(registry_for(dossiers).encode()), actor="bench")
         session.commit()
         sandbox.admin.seed(seeds_from_registry(session))
-    s = sandbox.settings
-    for name in ("base_url", "token_url", "client_id", "private_key_file", "sender"):
-        os.environ[f"SOCELEC_EBOX_{name.upper()}"] = str(getattr(s, name))
+    os.environ.update(sandbox.settings.environment())
 
 
 def _render(batch: list[int]) -> int:

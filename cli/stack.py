@@ -216,9 +216,7 @@ class Ebox:
         """The adapter's settings for flow-run processes: URLs, client id, key file path."""
         if self.sandbox is None:
             return {}
-        names = ("base_url", "token_url", "client_id", "private_key_file", "sender",
-                 "sandbox_url")
-        return {f"SOCELEC_EBOX_{n.upper()}": str(getattr(self.settings, n)) for n in names}
+        return self.settings.environment("sandbox_url")
 
     def inbox_url(self, enterprise_number: str, user: str = "am") -> str | None:
         """The sandbox page where ``user`` of the enterprise reads its e-Box (admin login)."""

@@ -51,6 +51,10 @@ class ClassRoute:
     message_type_id: str
 
 
+#: The settings that say which e-Box to reach and as whom (EboxSettings.environment).
+CONNECTION = ("base_url", "token_url", "client_id", "private_key_file", "sender")
+
+
 class EboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOCELEC_EBOX_", env_file=".env", extra="ignore")
 
@@ -112,6 +116,17 @@ class EboxSettings(BaseSettings):
         if security_class is SecurityClass.secure:
             return ClassRoute(self.secure_application_id, self.secure_message_type_id)
         return ClassRoute(self.general_application_id, self.general_message_type_id)
+
+    def environment(self, *extra: str) -> dict[str, str]:
+        """These settings as ``SOCELEC_EBOX_*`` variables, for the processes that deliver.
+
+        Flow runs and their workers are child processes that read their settings from the
+        environment. What reaches the e-Box (:data:`CONNECTION`) plus the ``extra`` fields
+        named, when set; never the key's password: the key stays in its file.
+        """
+        values = {name: getattr(self, name) for name in (*CONNECTION, *extra)}
+        return {f"SOCELEC_EBOX_{name.upper()}": str(value)
+                for name, value in values.items() if value is not None}
 
     def missing(self) -> list[str]:
         """The variables still needed before the adapter can talk to an e-Box."""
