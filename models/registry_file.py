@@ -8,8 +8,11 @@ staff member fixes the file once instead of discovering errors one by one.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +38,19 @@ CPPT_THRESHOLD = 50
 CE_THRESHOLD = 100
 CE_RENEWAL_THRESHOLD = 50
 
+# Control characters (Cc) and invisible formatting ones (Cf: bidi overrides such as U+202E,
+# zero-width spaces and joiners) have no place in a name or an address: a bidi override makes a
+# letter or a page show "evil" as "live" (the "Trojan Source" trick, CVE-2021-42574), and a
+# zero-width character makes two names that look the same differ.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf"})
+
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "oui", "ja"})
 FALSE_WORDS = frozenset({"", "0", "no", "n", "false", "non", "nee", "nein"})
+
+
+def _ascii_digits(value: str) -> bool:
+    # str.isdigit() also accepts "²" (which int() refuses) and Arabic-Indic or full-width digits.
+    return value.isascii() and value.isdigit()
 
 
 @dataclass(frozen=True)
@@ -110,19 +124,22 @@ class _Row:
             self.error(name, "is required")
         elif len(value) > max_length:
             self.error(name, f"must be at most {max_length} characters (has {len(value)})")
-        elif any(ord(c) < 32 for c in value):
-            self.error(name, "must not contain control characters")
+        else:
+            hidden = next((c for c in value if unicodedata.category(c) in HIDDEN_CATEGORIES), None)
+            if hidden is not None:
+                self.error(name, "must not contain control or invisible formatting characters "
+                                 f"(U+{ord(hidden):04X})")
         return value
 
     def postal_code(self, name: str) -> str:
         value = (self.raw.get(name) or "").strip()
-        if not (len(value) == 4 and value.isdigit() and value[0] != "0"):
+        if not (len(value) == 4 and _ascii_digits(value) and value[0] != "0"):
             self.error(name, "must be a Belgian postal code (4 digits, 1000-9999)")
         return value
 
     def count(self, name: str) -> int:
         value = (self.raw.get(name) or "").strip()
-        if not value.isdigit():
+        if not _ascii_digits(value):
             self.error(name, "must be a whole number of workers (0 or more)")
             return 0
         number = int(value)
@@ -195,15 +212,41 @@ def _check_thresholds(row: _Row, unit: UnitRecord) -> None:
         row.error("workers_cadre", "cadres are white-collar workers: at most workers_white_collar")
 
 
+def _file_error(line: int, rule: str) -> RegistryFileError:
+    return RegistryFileError([RowError(line, "file", rule)])
+
+
 def _decode(data: bytes) -> str:
+    """The file as text, or a RegistryFileError that says what the file is instead."""
+    if data.startswith(b"PK\x03\x04"):
+        raise _file_error(1, "is a spreadsheet (xlsx, ods) or a zip archive, not CSV; save it "
+                             "as CSV UTF-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _file_error(1, "is UTF-16 text, not UTF-8; save it as CSV UTF-8")
+    nul = data.find(b"\x00")
+    if nul >= 0:  # UTF-16 without its BOM, or a binary file: UTF-8 text never holds NUL
+        raise _file_error(data[:nul].count(b"\n") + 1,
+                          "holds a NUL byte: it is not UTF-8 text (UTF-16, or a binary file); "
+                          "save it as CSV UTF-8")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise RegistryFileError(
-            [RowError(line, "file", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                      "save it as CSV UTF-8")]
-        ) from None
+        raise _file_error(line, f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                "save it as CSV UTF-8") from None
+    if not text.strip():
+        raise _file_error(1, "is empty: expected a header line, then one row per technical unit")
+    return text
+
+
+def _records(reader: csv.DictReader, errors: list[RowError]) -> Iterator[dict]:
+    """The reader's rows; a CSV syntax error ends them with an error naming its line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        # An unclosed quote makes the rest of the file one field, up to the csv module's limit.
+        errors.append(RowError(reader.reader.line_num, "file",
+                               f"cannot be read as CSV ({exc}); is a quote left open?"))
 
 
 def parse_registry(data: bytes) -> list[UnitRecord]:
@@ -221,16 +264,26 @@ def parse_registry(data: bytes) -> list[UnitRecord]:
     unknown = [c for c in header if c not in COLUMNS]
     if unknown:
         raise RegistryFileError([RowError(1, "header", f"unknown column(s): {', '.join(unknown)}")])
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise RegistryFileError([RowError(1, "header",
+                                          f"column(s) named twice: {', '.join(twice)}")])
 
     errors: list[RowError] = []
     units: list[UnitRecord] = []
     enterprises: dict[str, tuple[int, EnterpriseRecord]] = {}
     seen_units: dict[tuple[str, str], int] = {}
-    for raw in reader:
+    for raw in _records(reader, errors):
         line = reader.line_num
         row = _Row(line, raw)
-        if None in raw:
-            row.error("row", f"has more fields than the header's {len(header)}")
+        fields = len(header) + len(raw.get(None) or ()) - list(raw.values()).count(None)
+        if fields != len(header):
+            # Shifted fields make every later column wrong: name the row once, not each field.
+            rule = f"has more fields than the header's {len(header)}" if fields > len(header) \
+                else (f"has fewer fields than the header's {len(header)} ({fields}); is the "
+                      f"separator {delimiter!r} as in the header?")
+            errors.append(RowError(line, "row", rule))
+            continue
         enterprise = EnterpriseRecord(
             enterprise_number=_enterprise_number(row),
             name=row.text("enterprise_name", 200),
