@@ -44,6 +44,9 @@ def seed_editions(session: Session) -> int:
 
 
 def get_edition(session: Session, year: int) -> Edition:
+    if not date.min.year <= year <= date.max.year:
+        # Checked before the query: a number beyond the database's integers would crash it.
+        raise EditionError(f"edition: {year} is not a year (1 to 9999)")
     edition = session.exec(select(Edition).where(Edition.year == year)).first()
     if edition is None:
         known = ", ".join(str(y) for y in session.exec(select(Edition.year).order_by(Edition.year)))
