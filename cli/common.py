@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from sqlmodel import Session
 
-from models.db import session_scope
+from models.db import DatabaseLocked, session_scope
 from models.setup import ensure_database
 
 console = Console()
@@ -34,6 +34,9 @@ def actor() -> str:
 @contextmanager
 def database() -> Iterator[Session]:
     """A session on an up-to-date database; commits on success, rolls back on error."""
-    engine = ensure_database()
-    with session_scope(engine) as session:
-        yield session
+    try:
+        engine = ensure_database()
+        with session_scope(engine) as session:
+            yield session
+    except DatabaseLocked as exc:
+        raise fail(str(exc)) from None

@@ -6,6 +6,7 @@ upgraded in place for the next; ``create_all`` is never used outside throwaway t
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -22,13 +23,19 @@ from models.settings import get_settings
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
+class DatabaseLocked(RuntimeError):
+    """A write waited longer than the busy timeout for another connection's lock on the SQLite
+    file. Its message names the file, the wait and what to do; the transaction rolled back."""
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs to be a safe system of record."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        timeout = get_settings().sqlite_busy_timeout
+        engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -37,8 +44,21 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             # WAL lets the portal read while a flow writes.
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={round(timeout * 1000)}")
             cur.close()
+
+        @event.listens_for(engine, "handle_error")
+        def _name_the_lock(context):
+            # sqlite3 says only "database is locked": say which file, how long, and what to do.
+            error = context.original_exception
+            if isinstance(error, sqlite3.OperationalError) and str(error) == "database is locked":
+                raise DatabaseLocked(
+                    f"database {parsed.database} is locked: another process or connection has "
+                    f"held its write lock for more than {timeout:g} s "
+                    "(SOCELEC_SQLITE_BUSY_TIMEOUT); this change was rolled back. Let that "
+                    "process finish (another socelec run, a backup, an sqlite3 shell: `fuser "
+                    f"{parsed.database}` names it), then run again."
+                ) from error
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # A worker's claim on outbox rows; after it expires another worker may send them (the
     # e-Box idempotency key makes that a 409, not a second message).
     delivery_lease_seconds: int = Field(default=300, ge=5)
+    # How long a write waits for another connection's lock on the SQLite file (another worker,
+    # a backup, an sqlite3 shell) before it fails with models.db.DatabaseLocked.
+    sqlite_busy_timeout: float = Field(default=30, gt=0, le=3600)
     # Four eyes: a deployment run (the Prefect UI) may skip the approval of a national mailing
     # only on a machine configured for training or demos.
     allow_unapproved_mailing: bool = False
