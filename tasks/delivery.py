@@ -9,6 +9,7 @@ most the rows in flight, and those carry an idempotency key that turns a re-send
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -157,8 +158,23 @@ def deliver_claimed(engine, worker: str, edition_id: int, limit: int,
             return Counter()
         outgoing = _outgoing(session, ids)
     outcomes: Counter[str] = Counter()
+    halted = threading.Event()
+
+    def deliver(item: Outgoing) -> str | None:
+        # After the first row whose outcome cannot be recorded (the database locked or gone,
+        # the e-Box refusing our credentials), publish no more of the batch: at most the rows
+        # already in flight are sent unrecorded, and their idempotency keys make the next
+        # run's send a 409. The rest stay claimed until the lease ends.
+        if halted.is_set():
+            return None
+        try:
+            return _record(engine, item, client)
+        except BaseException:
+            halted.set()
+            raise
+
     with EboxClient(settings) as client, ThreadPoolExecutor(PUBLISH_THREADS) as pool:
-        for state in pool.map(lambda item: _record(engine, item, client), outgoing):
+        for state in pool.map(deliver, outgoing):
             outcomes[state] += 1
     return outcomes
 
