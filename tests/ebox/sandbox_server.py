@@ -14,7 +14,7 @@ faults, stats, messages, what a user sees) and ``settings`` (``EboxSettings`` fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +49,17 @@ class RunningSandbox:
     def admin(self) -> SandboxAdmin:
         return self.process.admin
 
-    def restart(self) -> None:
-        """Stop and start again on the same data (a new port); settings follow."""
+    def restart(self, *, same_port: bool = False,
+                while_down: Callable[[], object] | None = None) -> None:
+        """Stop and start again on the same data; settings follow. A new port unless
+        ``same_port`` (clients then reconnect to the same URL); ``while_down`` runs between
+        the stop and the start, so an outage lasts until it returns."""
+        port = self.process.port if same_port else 0
         self.process.stop()
-        self.process = SandboxProcess(self.data_dir).start()
+        if while_down is not None:
+            while_down()
+        self.process = SandboxProcess(self.data_dir, port=port,
+                                      env=self.process.extra_env).start()
         self.settings = self.settings.model_copy(update={
             "base_url": self.process.base_url, "token_url": self.process.token_url,
             "sandbox_url": self.process.base_url})

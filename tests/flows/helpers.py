@@ -4,14 +4,26 @@ the companies received."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ThreadPoolTaskRunner
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from ebox_sandbox.seed import seeds_from_registry
-from models import Enterprise
+from models import Delivery, Enterprise
+
+REPO = Path(__file__).resolve().parents[2]
 
 PASSWORD_RE = re.compile(r"\b[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}\b")
 DOSSIER_RE = re.compile(r"\b\d{2}-(?:CPPT|CE)-\d{6}-\d{2}\b")
@@ -66,3 +78,54 @@ def access_codes(sandbox, enterprise_number: str) -> dict[str, str]:
         if passwords:
             codes[DOSSIER_RE.search(text).group(0)] = passwords[0]
     return codes
+
+
+def delivery_states(engine) -> Counter[str]:
+    """Outbox rows per state."""
+    with Session(engine) as session:
+        return Counter(session.exec(select(Delivery.state)))
+
+
+def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> None:
+    """Poll ``predicate`` until it holds; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)  # polling a condition, not waiting for a server to come up
+
+
+def assert_exactly_once(engine, sandbox) -> None:
+    """Nothing left to send, and one e-Box message per published row, each with its own key."""
+    states = delivery_states(engine)
+    assert not states["rendered"] and not states["failed"], states
+    published = states["sent"] + states["non_digital"]
+    messages = all_messages(sandbox)
+    assert len(messages) == published
+    assert len({m["idempotency_key"] for m in messages}) == published
+
+
+@contextmanager
+def campaign_worker(code: str, *, env: dict[str, str] | None = None,
+                    log: Path | None = None) -> Iterator[subprocess.Popen]:
+    """``python -c code`` as a worker process of the session's Prefect server, rendering in
+    threads, in a process group of its own (``kill9`` takes it whole). Killed on exit if alive."""
+    full_env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+                "SOCELEC_TASK_RUNNER": "threads", "PYTHONPATH": str(REPO), **(env or {})}
+    output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    worker = subprocess.Popen([sys.executable, "-c", code], env=full_env, cwd=REPO,
+                              stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield worker
+    finally:
+        if worker.poll() is None:
+            kill9(worker)
+        if log:
+            output.close()
+
+
+def kill9(worker: subprocess.Popen) -> None:
+    """kill -9 the worker and every thread and child of its process group."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(30)
+

@@ -3,51 +3,33 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
-import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 from prefect.flow_runs import resume_flow_run
-from prefect.settings import PREFECT_API_URL, get_current_settings
+from prefect.settings import get_current_settings
 from sqlmodel import Session, select
 
 from flows.open_edition import open_edition
-from models import AuditEvent, Delivery
+from models import AuditEvent
 from models.settings import get_settings
 from tests.factories import load_sample
-from tests.flows.helpers import access_codes, all_messages, in_threads, seed_sandbox
+from tests.flows.helpers import (
+    access_codes,
+    all_messages,
+    assert_exactly_once,
+    campaign_worker,
+    delivery_states,
+    in_threads,
+    kill9,
+    seed_sandbox,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _states(engine) -> Counter[str]:
-    with Session(engine) as session:
-        return Counter(d.state for d in session.exec(select(Delivery)))
-
-
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)  # polling a condition, not waiting for a server to come up
-
-
-def _assert_exactly_once(engine, sandbox) -> None:
-    states = _states(engine)
-    assert not states["rendered"] and not states["failed"], states
-    published = states["sent"] + states["non_digital"]
-    messages = all_messages(sandbox)
-    assert len(messages) == published
-    assert len({m["idempotency_key"] for m in messages}) == published
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -59,27 +41,17 @@ def test_killed_worker_then_rerun_delivers_every_letter_exactly_once(
     sandbox.admin.set_faults(latency_ms=150)
     monkeypatch.setenv("SOCELEC_DELIVERY_LEASE_SECONDS", "5")
     get_settings.cache_clear()
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
-           "SOCELEC_TASK_RUNNER": "threads", "PYTHONPATH": str(REPO)}
-    worker = subprocess.Popen(
-        [sys.executable, "-c", "from flows.open_edition import open_edition; "
-         "open_edition(edition=2028, batch_size=10, yes=True)"],
-        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    try:
-        _wait(lambda: _states(engine)["sent"] >= 10 or worker.poll() is not None, 240,
-              "the first deliveries")
+    with campaign_worker("from flows.open_edition import open_edition; "
+                         "open_edition(edition=2028, batch_size=10, yes=True)") as worker:
+        wait_for(lambda: delivery_states(engine)["sent"] >= 10 or worker.poll() is not None,
+                 240, "the first deliveries")
         assert worker.poll() is None, "the campaign finished before it could be killed"
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(30)
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-    states = _states(engine)
+        kill9(worker)
+    states = delivery_states(engine)
     assert states["rendered"] > 0  # the kill left letters unsent
     sandbox.admin.set_faults()
     in_threads(open_edition)(edition=2028, batch_size=10, yes=True)
-    _assert_exactly_once(engine, sandbox)
+    assert_exactly_once(engine, sandbox)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -98,13 +70,13 @@ def test_mailing_waits_for_a_second_person_and_records_the_approver(
                 name=FlowRunFilterName(any_=["open-edition-2028"])))
         return next((r for r in runs if r.state and r.state.is_paused()), None)
 
-    _wait(lambda: paused_run() is not None, 180, "the approval request")
+    wait_for(lambda: paused_run() is not None, 180, "the approval request")
     assert all_messages(sandbox) == []  # nothing goes out before the approval
     resume_flow_run(paused_run().id, run_input={"approver": "Marie Second",
                                                 "approved": True, "comment": "counts checked"})
     runner.join(180)
     assert result["letters_rendered"] == result["dossiers_created"] > 0
-    _assert_exactly_once(engine, sandbox)
+    assert_exactly_once(engine, sandbox)
     with Session(engine) as session:
         approval = session.exec(select(AuditEvent).where(
             AuditEvent.action == "mailing.approval")).one()
