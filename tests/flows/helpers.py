@@ -129,3 +129,36 @@ def kill9(worker: subprocess.Popen) -> None:
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(30)
 
+
+def password_variants(password: str) -> set[bytes]:
+    """How a password could show up: as printed, without its dashes, in lower case (as people
+    type it; the portal accepts all three)."""
+    plain = password.replace("-", "")
+    return {v.encode() for v in (password, plain, password.lower(), plain.lower())}
+
+
+def assert_no_password(passwords, haystacks: dict[str, bytes]) -> None:
+    """Fail naming the haystack where any variant of any password is found."""
+    for password in passwords:
+        variants = password_variants(password)
+        for where, data in haystacks.items():
+            if any(variant in data for variant in variants):
+                raise AssertionError(f"a password was found in the {where}")
+
+
+def sqlite_files(url: str) -> bytes:
+    """The bytes of a SQLite database with its journal and WAL files."""
+    path = Path(url.split("///", 1)[1])
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+def prefect_stores() -> dict[str, bytes]:
+    """What Prefect keeps: its server database (runs, states, parameters, results, logs,
+    artifacts) and everything under PREFECT_HOME (result and local storage)."""
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().server.database.connection_url.get_secret_value()
+    home = Path(os.environ["PREFECT_HOME"])
+    return {"prefect database": sqlite_files(url),
+            "prefect home (results, storage)": b"".join(
+                p.read_bytes() for p in home.rglob("*") if p.is_file())}
