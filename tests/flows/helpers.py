@@ -31,10 +31,9 @@ DOSSIER_RE = re.compile(r"\b\d{2}-(?:CPPT|CE)-\d{6}-\d{2}\b")
 
 def point_at_sandbox(monkeypatch, sandbox) -> None:
     """Worker processes read the e-Box settings from the environment: export the sandbox's."""
-    settings = sandbox.settings
-    for name in ("base_url", "token_url", "client_id", "private_key_file", "sender",
-                 "backoff_initial", "backoff_max", "max_attempts", "retry_after_max"):
-        monkeypatch.setenv(f"SOCELEC_EBOX_{name.upper()}", str(getattr(settings, name)))
+    retries = ("backoff_initial", "backoff_max", "max_attempts", "retry_after_max")
+    for name, value in sandbox.settings.environment(*retries).items():
+        monkeypatch.setenv(name, value)
 
 
 def seed_sandbox(engine, sandbox) -> None:
