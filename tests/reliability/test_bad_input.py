@@ -95,6 +95,12 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+def import_file(path, data: bytes):
+    """``socelec registry import`` of ``data``, saved at ``path``."""
+    path.write_bytes(data)
+    return run("registry", "import", str(path))
+
+
 def fingerprint(engine) -> str:
     """A digest of every row of every table: equal before and after means nothing changed."""
     digest = hashlib.sha256()
@@ -191,8 +197,10 @@ class Registry:
 
 
 @st.composite
-def registries(draw) -> Registry:
-    optional = [c for c in OPTIONAL_COLUMNS if draw(st.booleans())]
+def registries(draw, columns_needed: tuple[str, ...] = (), twin_units: bool = False) -> Registry:
+    """A valid registry; ``columns_needed`` are among its optional columns, and with
+    ``twin_units`` its first enterprise has two units or more."""
+    optional = [c for c in OPTIONAL_COLUMNS if c in columns_needed or draw(st.booleans())]
     columns = draw(st.permutations([*ENTERPRISE_COLUMNS, *UNIT_COLUMNS, *optional]))
     numbers = draw(st.lists(st.integers(2_000_000, 19_999_999).map(with_check_digits),
                             min_size=1, max_size=4, unique=True))
@@ -204,7 +212,8 @@ def registries(draw) -> Registry:
             "postal_code": str(draw(st.integers(1000, 9999))), "city": draw(words(100)),
         }
         ssin = draw(st.none() | ssins()) if "officer_ssin" in columns else None
-        for code in draw(st.lists(words(20), min_size=1, max_size=3, unique_by=normalised)):
+        units = 2 if twin_units and number == numbers[0] else 1
+        for code in draw(st.lists(words(20), min_size=units, max_size=3, unique_by=normalised)):
             row = {"enterprise_number": draw(spellings(number)), **enterprise,
                    "unit_code": code, **draw(unit_columns("ce_exists" in columns))}
             if ssin:
@@ -275,18 +284,20 @@ def _broken_value(draw, reg: Registry, index: int, name: str) -> tuple[str, str,
         "is not a valid national register or BIS number", line
 
 
+#: Every way to break a row: each column, plus two rules that span columns.
+BREAKAGES = sorted([*COLUMNS, "workers_cadre_too_many", "unit_code_duplicate"])
+
+
 @st.composite
-def broken_registries(draw) -> Registry:
-    """A valid registry with one field of one row broken."""
-    reg = draw(registries())
-    index = draw(st.integers(0, len(reg.rows) - 1))
-    fields = [*reg.columns, "workers_cadre_too_many"]
-    if reg.numbers.count(reg.numbers[index]) > 1:
-        fields.append("unit_code_duplicate")
-    name = draw(st.sampled_from(sorted(fields)))
-    value, rule, line = _broken_value(draw, reg, index, name)
+def broken_registries(draw, breakage: str) -> Registry:
+    """A valid registry with one field of one row broken, the ``breakage`` way."""
+    twins = breakage == "unit_code_duplicate"
+    reg = draw(registries(columns_needed=(breakage,), twin_units=twins))
+    rows = [i for i, n in enumerate(reg.numbers) if not twins or reg.numbers.count(n) > 1]
+    index = draw(st.sampled_from(rows))
+    value, rule, line = _broken_value(draw, reg, index, breakage)
     column = {"unit_code_duplicate": "unit_code",
-              "workers_cadre_too_many": "workers_cadre"}.get(name, name)
+              "workers_cadre_too_many": "workers_cadre"}.get(breakage, breakage)
     reg.rows[index] = {**reg.rows[index], column: value}
     reg.broken = (line, column, rule)
     return reg
@@ -315,37 +326,38 @@ def _assert_imported(engine, reg: Registry) -> None:
 def test_generated_registries_whose_rows_are_all_valid_always_import(engine, tmp_path):
     path = tmp_path / "registry.csv"
 
-    @repeatable(25)
+    @repeatable(20)
     @given(reg=registries())
     def check(reg: Registry) -> None:
-        path.write_bytes(reg.to_bytes())
-        result = run("registry", "import", str(path))
+        result = import_file(path, reg.to_bytes())
         assert result.exit_code == 0, result.output
         _assert_imported(engine, reg)
 
     check()
 
 
+@pytest.mark.parametrize("breakage", BREAKAGES)
 def test_a_registry_with_one_broken_field_is_refused_naming_line_field_and_rule(
-        engine, tmp_path):
+        engine, tmp_path, breakage):
     load_sample(engine, 3)  # data that must stay as it was
     before = fingerprint(engine)
     path = tmp_path / "registry.csv"
 
-    @repeatable(40)
-    @given(reg=broken_registries())
+    @repeatable(2)
+    @given(reg=broken_registries(breakage))
     def check(reg: Registry) -> None:
-        path.write_bytes(reg.to_bytes())
-        result = run("registry", "import", str(path))
+        result = import_file(path, reg.to_bytes())
         line, column, rule = reg.broken
         assert result.exit_code == 1, result.output
         assert "nothing was imported" in result.output
         assert f"line {line}: {column}: {rule}" in result.output, (reg.broken, result.output)
-        # An SSIN is personal data: no error names one, valid or not.
-        digits = re.sub(r"\D", "", result.output)
+        # An SSIN is personal data: no error names one, valid or not, in any spelling.
         for row in reg.rows:
-            ssin = re.sub(r"\D", "", row.get("officer_ssin", ""))
-            assert len(ssin) < 11 or ssin not in digits, "an SSIN was echoed"
+            written = row.get("officer_ssin", "")
+            digits = re.sub(r"\D", "", written)
+            if len(digits) >= 9:
+                assert written not in result.output and digits not in result.output, \
+                    "an SSIN was echoed"
         assert fingerprint(engine) == before
 
     check()
@@ -409,9 +421,7 @@ def test_a_malformed_registry_file_is_refused_with_its_rule_and_changes_nothing(
     load_sample(engine, 3)
     before = fingerprint(engine)
     data, expected = MALFORMED[case]
-    path = tmp_path / "registry.csv"
-    path.write_bytes(data)
-    result = run("registry", "import", str(path))
+    result = import_file(tmp_path / "registry.csv", data)
     assert result.exit_code == 1, result.output
     assert "nothing was imported" in result.output
     assert expected in result.output, result.output
@@ -423,10 +433,8 @@ def test_the_same_companies_with_a_bom_semicolons_and_crlf_change_nothing(engine
     """The control for the cases above: the sample itself, saved as Excel saves CSV."""
     load_sample(engine, 3)
     before = fingerprint(engine)
-    path = tmp_path / "registry.csv"
     excel = SAMPLE.replace(",", ";").replace("\n", "\r\n")
-    path.write_bytes(codecs.BOM_UTF8 + excel.encode())
-    result = run("registry", "import", str(path))
+    result = import_file(tmp_path / "registry.csv", codecs.BOM_UTF8 + excel.encode())
     assert result.exit_code == 0, result.output
     assert "\n0 change(s)." in result.output
     # Only the audit trail grew (one registry.import event).
@@ -470,9 +478,8 @@ def test_invisible_characters_in_a_name_are_refused_and_named(engine, tmp_path):
     rows = [r.split(",") for r in ROWS]
     rows[0][name_column] = "Siège \u202eevil\u202c SA"
     rows[1][unit_column] = "Dupont\u200bLogistique"
-    path = tmp_path / "registry.csv"
-    path.write_bytes(_lines(HEADER, *(",".join(r) for r in rows)))
-    output = run("registry", "import", str(path)).output
+    output = import_file(tmp_path / "registry.csv",
+                         _lines(HEADER, *(",".join(r) for r in rows))).output
     assert "line 2: enterprise_name: must not contain control or invisible formatting " \
            "characters (U+202E)" in output
     assert "line 3: unit_name: must not contain control or invisible formatting characters " \
@@ -540,7 +547,7 @@ def test_the_calendar_command_answers_any_options_with_a_calendar_or_a_named_rul
         database_url):
     known = sorted(KNOWN_EDITIONS)
 
-    @repeatable(50)
+    @repeatable(40)
     @given(edition=st.one_of(st.sampled_from(known), st.integers()),
            day=st.one_of(st.sampled_from(known).flatmap(
                lambda year: st.dates(date(year, 5, 1), date(year, 12, 1))).map(date.isoformat),
