@@ -3,19 +3,25 @@
 Reference § 6: "Il faut toujours prévoir un dossier par organe de concertation"; § 5: one
 e-Box per legal entity, communication per consultation body. The dossier number is derived
 from the edition, the body and the technical unit (models.credentials), so opening an edition
-again finds the same dossiers instead of making new ones.
+again finds the same dossiers instead of making new ones, and two workers opening it at the
+same moment both succeed, each dossier created once (INSERT … ON CONFLICT DO NOTHING).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
 
 from models.credentials import dossier_number
 from models.dossier import Dossier
 from models.edition import Edition
 from models.registry import Enterprise, TechnicalUnit
+
+# Rows per INSERT: SQLite allows 32,766 bound values per statement, a dossier has 16 columns.
+INSERT_CHUNK = 500
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass(frozen=True)
@@ -40,14 +46,32 @@ def open_dossiers(
     existing = set(session.exec(
         select(Dossier.technical_unit_id, Dossier.body).where(Dossier.edition_id == edition.id)
     ).all())
-    created = present = 0
+    missing = []
+    present = 0
     for unit, _number in session.exec(query.order_by(TechnicalUnit.id)):
         for body in unit.bodies:
             if (unit.id, body) in existing:
                 present += 1
                 continue
-            session.add(Dossier(edition_id=edition.id, technical_unit_id=unit.id, body=body,
-                                dossier_number=dossier_number(edition.year, body, unit.id)))
-            created += 1
-    session.flush()
-    return OpenedDossiers(created, present, unknown)
+            missing.append(Dossier(
+                edition_id=edition.id, technical_unit_id=unit.id, body=body,
+                dossier_number=dossier_number(edition.year, body, unit.id),
+            ).model_dump(exclude={"id"}))
+    created = _insert_new(session, missing)
+    return OpenedDossiers(created, present + len(missing) - created, unknown)
+
+
+def _insert_new(session: Session, rows: list[dict]) -> int:
+    """Insert the dossiers no other worker has inserted meanwhile; returns how many were new.
+
+    Another worker opening the same edition may have read "none yet" too: ON CONFLICT DO
+    NOTHING skips its dossiers (PostgreSQL waits for its transaction, then skips) instead of
+    failing the whole batch on the unique constraint.
+    """
+    insert = INSERTS[session.get_bind().dialect.name]
+    created = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        statement = (insert(Dossier).values(rows[start:start + INSERT_CHUNK])
+                     .on_conflict_do_nothing().returning(col(Dossier.id)))
+        created += len(session.execute(statement).all())
+    return created
