@@ -3,15 +3,12 @@ tests/reliability/test_crashes.py.)"""
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 from prefect.flow_runs import resume_flow_run
-from prefect.settings import get_current_settings
 from sqlmodel import Session, select
 
 from flows.open_edition import open_edition
@@ -21,8 +18,11 @@ from tests.flows.helpers import (
     access_codes,
     all_messages,
     assert_exactly_once,
+    assert_no_password,
     in_threads,
+    prefect_stores,
     seed_sandbox,
+    sqlite_files,
     wait_for,
 )
 
@@ -74,20 +74,9 @@ def test_no_password_in_prefect_logs_artifacts_results_or_metadata(
             except Exception:  # not in the CBE: no e-Box to read
                 continue
     assert len(passwords) >= 10
-    prefect_db = Path(get_current_settings().server.database.connection_url
-                      .get_secret_value().split("///", 1)[1])
-    socelec_db = Path(database_url.split("///", 1)[1])
-    haystacks = {
-        "prefect database": b"".join(p.read_bytes() for p in prefect_db.parent.glob(
-            prefect_db.name + "*")),
-        "socelec database": b"".join(p.read_bytes() for p in socelec_db.parent.glob(
-            socelec_db.name + "*")),
-        "prefect home (results, storage)": b"".join(
-            p.read_bytes() for p in Path(os.environ["PREFECT_HOME"]).rglob("*") if p.is_file()),
+    assert_no_password(passwords, {
+        **prefect_stores(),
+        "socelec database": sqlite_files(database_url),
         "sandbox metadata": repr(all_messages(sandbox)).encode(),
         "console": "".join(capfd.readouterr()).encode(),
-    }
-    for password in passwords:
-        for variant in {password, password.replace("-", "")}:
-            for where, data in haystacks.items():
-                assert variant.encode() not in data, f"a password was found in the {where}"
+    })
