@@ -60,9 +60,11 @@ from tests.portal.server import running_portal
 pytestmark = pytest.mark.integration
 
 SOCELEC_LOGGERS = ("ebox_adapter", "flows", "models", "socelec", "tasks", "templates")
-# Repeatable faults (seeded): enough requests fail that every kind of fault happens.
-FAULTS = {"error_rates": {503: 0.25, 429: 0.10}, "retry_after_seconds": 1,
-          "drop_after_accept": 0.10, "latency_ms": 20, "seed": 2028}
+# Seeded faults, frequent enough that each kind happens in the ~40 requests of the redelivery
+# (none of them in 40 requests: under 1 in 10,000), rare enough that every row gets through
+# within its 40 attempts.
+FAULTS = {"error_rates": {503: 0.30, 429: 0.20}, "retry_after_seconds": 1,
+          "drop_after_accept": 0.20, "latency_ms": 20, "seed": 2028}
 
 
 @dataclass
