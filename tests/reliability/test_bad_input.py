@@ -373,17 +373,17 @@ def _lines(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _with_city(text: str, city: str) -> str:
-    """The sample with every enterprise's city replaced (a change an import would make)."""
-    column = HEADER.split(",").index("city")
+def _with_column(text: str, name: str, value: str) -> bytes:
+    """The sample with ``name`` set to ``value`` on every row."""
+    column = HEADER.split(",").index(name)
     rows = [r.split(",") for r in text.splitlines()[1:]]
     for row in rows:
-        row[column] = city
-    return "\n".join([HEADER, *(",".join(r) for r in rows)]) + "\n"
+        row[column] = value
+    return _lines(HEADER, *(",".join(r) for r in rows))
 
 
 MALFORMED = {
-    "cp1252": (_with_city(SAMPLE, "Liège").encode("cp1252"),
+    "cp1252": (_with_column(SAMPLE, "city", "Liège").decode().encode("cp1252"),
                "line 2: file: is not UTF-8 text (byte 0xe8)"),
     "utf-16 with BOM": (SAMPLE.encode("utf-16"), "line 1: file: is UTF-16 text, not UTF-8"),
     "utf-16 without BOM": (SAMPLE.encode("utf-16-le"), "line 1: file: holds a NUL byte"),
@@ -409,8 +409,14 @@ MALFORMED = {
         "line 2: row: has fewer fields than the header's 18 (1); is the separator ','"),
     "a quote left open": (_lines(HEADER, '"' + ROWS[0], *ROWS[1:], *(["x" * 1000] * 140)),
                           "file: cannot be read as CSV (field larger than field limit (131072))"),
+    # str.isdigit() takes these; int() refused "²" with a traceback before models/registry_file
+    # asked for ASCII digits.
+    "a superscript digit in a count": (_with_column(SAMPLE, "workers_young", "²"),
+                                       "line 2: workers_young: must be a whole number"),
+    "full-width digits in a postal code": (_with_column(SAMPLE, "postal_code", "１０００"),
+                                           "line 2: postal_code: must be a Belgian postal code"),
     "a correction with one bad row": (
-        _with_city(SAMPLE, "Namur").replace(",nl,", ",en,", 1).encode(),
+        _with_column(SAMPLE, "city", "Namur").replace(b",nl,", b",en,", 1),
         "language: must be fr, nl or de"),
 }
 
