@@ -80,7 +80,6 @@ from tests.procedure.test_calendar_properties import assert_invariants
 runner = CliRunner(env={"COLUMNS": "250"})  # rich wraps at the terminal width
 
 
-
 def repeatable(examples: int) -> settings:
     """Derandomized and without the example database: the same examples on every machine and
     run. The fixtures a test takes once serve all its examples (each example cleans up or
