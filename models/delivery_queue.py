@@ -1,11 +1,17 @@
 """Claiming outbox rows for delivery, so that several workers never send the same row at once.
 
-A worker claims a batch with one UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED): on
-PostgreSQL concurrent workers skip each other's rows instead of waiting for them; on SQLite
-(one writer at a time) the single UPDATE statement is atomic by itself and FOR UPDATE is not
-rendered. A claim is a lease: if the worker dies, the row becomes claimable again once the
-lease has expired, and the e-Box idempotency key turns the second send into a 409, which the
-adapter reports as already delivered. The database row, not Prefect, is the system of record
+A worker claims a batch with one statement, WITH picked AS MATERIALIZED (SELECT … LIMIT n
+FOR UPDATE SKIP LOCKED) UPDATE … WHERE id IN (SELECT id FROM picked): on PostgreSQL concurrent
+workers skip each other's rows instead of waiting for them; on SQLite (one writer at a time)
+the single statement is atomic by itself and FOR UPDATE is not rendered. The pick is a
+materialized CTE, not a subquery of the UPDATE: when PostgreSQL rechecks an UPDATE row that a
+concurrent claim changed, it runs such a subquery again, and its LIMIT then lets through rows
+beyond the batch (measured: batches of 10 claimed 30, 47 and 94 rows with four claimers;
+tests/reliability/test_two_workers.py).
+
+A claim is a lease: if the worker dies, the row becomes claimable again once the lease has
+expired, and the e-Box idempotency key turns the second send into a 409, which the adapter
+reports as already delivered. The database row, not Prefect, is the system of record
 (prefect-notes § 4.4).
 """
 
@@ -61,9 +67,10 @@ def claim_deliveries(
     )
     if document_kinds is not None:
         candidates = candidates.where(col(Delivery.document_kind).in_(list(document_kinds)))
+    picked = candidates.cte("picked").prefix_with("MATERIALIZED")
     statement = (
         update(Delivery)
-        .where(col(Delivery.id).in_(candidates.scalar_subquery()),
+        .where(col(Delivery.id).in_(select(picked.c.id)),
                _claimable(now, lease, max_attempts))
         .values(claimed_by=worker, claimed_at=now)
         .returning(Delivery.id)
