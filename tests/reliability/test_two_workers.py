@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -30,6 +32,8 @@ from ebox_adapter.sandbox_link import ensure_sandbox
 from ebox_sandbox.seed import ebox_status
 from models import Delivery, Dossier, Enterprise, TechnicalUnit
 from models.credentials import verify_password
+from models.delivery_queue import claim_deliveries
+from models.editions import get_edition
 from tests.factories import load_sample
 from tests.flows.helpers import access_codes, campaign_worker, seed_sandbox, wait_for
 from tests.reliability.helpers import audit_deliveries, render_outbox
@@ -60,6 +64,13 @@ def meet_then_run():
 
 (meeting / "result-{name}.json").write_text(json.dumps(meet_then_run(), default=str))
 """
+
+@pytest.fixture(autouse=True)
+def short_lease(monkeypatch):
+    """The worker that runs out of rows waits a quarter lease between looks at the other's
+    (300 s lease: 5 s); a lease still far longer than a batch here keeps the test short."""
+    monkeypatch.setenv("SOCELEC_DELIVERY_LEASE_SECONDS", "12")
+
 
 def client_id(name: str) -> str:
     return f"worker-{name}"
@@ -112,7 +123,7 @@ def test_two_workers_share_one_outbox_and_send_nothing_twice(
 
 
 def test_two_workers_open_the_same_edition_at_once(prefect_server, engine, sandbox, tmp_path):
-    load_sample(engine, 16, open_edition=False)
+    load_sample(engine, 10, open_edition=False)
     seed_sandbox(engine, sandbox)
 
     results = run_both(tmp_path, sandbox, "flows.open_edition:open_edition",
@@ -160,3 +171,34 @@ def test_two_workers_open_the_same_dossiers_at_once(prefect_server, engine, sand
     print(f"\nper worker: {results}")
     assert len(dossiers) == len(set(dossiers)) == bodies_of(engine) > 500
     assert sum(r["created"] for r in results.values()) == len(dossiers)
+
+
+def test_concurrent_claims_never_take_more_than_their_batch(engine):
+    """Four claimers at once, batches of 10: each claim holds at most 10 rows, none twice.
+    (Claiming through a subquery of the UPDATE let PostgreSQL hand out 30 to 94.)"""
+    load_sample(engine, 120)
+    render_outbox(engine, access_codes=0)
+    with Session(engine) as session:
+        edition_id = get_edition(session, 2028).id
+        rows = len(session.exec(select(Delivery.id)).all())
+    claims: list[list[int]] = []
+    start = threading.Barrier(4)
+
+    def claimer(name: str) -> None:
+        start.wait()
+        while True:
+            with Session(engine) as session:
+                claimed = claim_deliveries(session, name, edition_id=edition_id, limit=10)
+            if not claimed:
+                return
+            claims.append(claimed)
+
+    threads = [threading.Thread(target=claimer, args=(f"claimer-{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sizes = Counter(len(claim) for claim in claims)
+    assert max(sizes) <= 10, sizes
+    claimed_ids = [i for claim in claims for i in claim]
+    assert len(claimed_ids) == len(set(claimed_ids)) == rows
