@@ -332,7 +332,7 @@ def test_worker_killed_at_a_random_point_then_a_rerun_delivers_each_letter_once(
 # The restart and lock tests: the small campaign rendered in one batch (rendering is most of
 # the cost), delivered by one batch of PUBLISH_THREADS threads that slow answers stretch to
 # seconds.
-ONE_BATCH, SLOW_MS = 40, 400
+ONE_BATCH, SLOW_MS = 40, 300
 
 
 @contextmanager
@@ -407,7 +407,7 @@ LOCKER = ("import sqlite3, sys\n"
           "print('locked', flush=True)\n"
           "sys.stdin.read()\n"
           "db.execute('ROLLBACK')\n")
-BUSY_TIMEOUT = 3
+BUSY_TIMEOUT = 2
 
 
 @contextmanager
@@ -469,7 +469,7 @@ def test_database_locked_by_another_process_short_lock_waited_out_long_lock_fail
     assert 0 <= unrecorded <= PUBLISH_THREADS < long["rendered"], (unrecorded, states, long)
     rerun_seconds = rerun(batch_size=ONE_BATCH)
     line = assert_delivered_once(engine, sandbox)
-    report(capsys, f"short lock ({BUSY_TIMEOUT / 3:.0f} s < busy timeout {BUSY_TIMEOUT} s) at "
+    report(capsys, f"short lock ({BUSY_TIMEOUT / 3:.1f} s < busy timeout {BUSY_TIMEOUT} s) at "
                    f"{dict(short)}: waited out | long lock at {dict(long)}: run {state.name} "
                    f"({state.message}); {unrecorded} sent but not recorded | re-run "
                    f"{rerun_seconds:.1f} s: {line}")
