@@ -43,9 +43,9 @@ import platform
 import shutil
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -58,29 +58,21 @@ EDITION = 2028
 PROGRESS_SECONDS = 10.0
 
 
-class Progress:
-    """Prints ``line()`` every few seconds from a thread while a phase runs."""
+@contextmanager
+def progress(line: Callable[[], str]) -> Iterator[None]:
+    """Print ``line()`` every few seconds while the block runs (the demo's repeating thread)."""
+    from cli.stack import repeating
 
-    def __init__(self, line: Callable[[], str]) -> None:
-        self._line = line
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._started = time.monotonic()
+    started = time.monotonic()
 
-    def _run(self) -> None:
-        while not self._stop.wait(PROGRESS_SECONDS):
-            try:
-                print(f"  {time.monotonic() - self._started:6.0f} s  {self._line()}", flush=True)
-            except Exception as exc:  # a progress line must never stop the run
-                print(f"  (progress unavailable: {type(exc).__name__})", flush=True)
+    def show() -> None:
+        try:
+            print(f"  {time.monotonic() - started:6.0f} s  {line()}", flush=True)
+        except Exception as exc:  # a progress line must never stop the run
+            print(f"  (progress unavailable: {type(exc).__name__})", flush=True)
 
-    def __enter__(self) -> Progress:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
+    with repeating(PROGRESS_SECONDS, show, "soak-progress"):
+        yield
 
 
 def use_database(path: Path) -> None:
@@ -123,7 +115,8 @@ def render(path: Path, dossiers: int, batch_size: int) -> None:
         import_registry(session, parse_registry(registry_for(dossiers).encode()), actor="bench")
         session.commit()
     started = time.perf_counter()
-    with Progress(lambda: f"rendered {sum(row_states().values())} documents"):
+    with progress(lambda: f"{sum(row_states().values())} documents rendered and stored "
+                          "(a batch of letters is stored at once)"):
         summary = open_edition(edition=EDITION, batch_size=batch_size, dry_run=True, yes=True)
     get_engine().dispose()
     draft.rename(path)  # only a complete render is kept
@@ -163,7 +156,7 @@ def deliver(name: str, rendered: Path, workdir: Path, batch_size: int, faults: d
                     f"{sandbox.admin.stats()['messages']}; faults "
                     f"{sandbox.admin.faults()['counts']}")
 
-        with Progress(line):
+        with progress(line):
             started = time.perf_counter()
             outcomes = deliver_outbox(edition=EDITION, batch_size=batch_size,
                                       kinds=CAMPAIGN_KINDS)
@@ -171,9 +164,10 @@ def deliver(name: str, rendered: Path, workdir: Path, batch_size: int, faults: d
         audit = audit_deliveries(get_engine(), sandbox)
         injected = sandbox.admin.faults()["counts"]
     get_engine().dispose()
-    print(f"{name}: {wall:.1f} s, {audit.deliveries / wall:.1f} documents/s; outcomes "
-          f"{outcomes}; faults injected {injected or 'none'}\n  audit: {audit.summary()}",
-          flush=True)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{name}: {wall:.1f} s, {audit.deliveries / wall:.1f} documents/s (load average now "
+          f"{load}); outcomes {outcomes}; faults injected {injected or 'none'}\n"
+          f"  audit: {audit.summary()}", flush=True)
     for problem in audit.problems():
         print(f"  PROBLEM: {problem}")
     return {"wall": wall, "audit": audit, "faults": injected}

@@ -15,15 +15,9 @@ from ebox_adapter.settings import PUBLISH_PATH
 from ebox_sandbox.admin_client import SandboxAdminError
 from ebox_sandbox.settings import FaultPlan
 from tests.ebox.conftest import publication
+from tests.ebox.test_sandbox_integration import no_faults  # noqa: F401 (autouse: a clean plan)
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(autouse=True)
-def no_faults(seeded_sandbox):
-    seeded_sandbox.admin.set_faults()
-    yield
-    seeded_sandbox.admin.set_faults()
 
 
 def _raw_publish(sandbox, key: str) -> httpx.Response:
