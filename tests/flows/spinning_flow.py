@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +22,3 @@ def spin_in_render_workers(directory: str) -> None:
     futures = [spin.submit(f"{directory}/busy-{i}") for i in range(2)]
     for future in futures:
         future.result()
-
-
-if __name__ == "__main__":
-    spin_in_render_workers(sys.argv[1])
