@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_campaign_reaches_each_company_once_and_a_rerun_sends_nothing(
         prefect_server, engine, sandbox):
-    load_sample(engine, 130, open_edition=False)
+    load_sample(engine, 135, open_edition=False)
     seed_sandbox(engine, sandbox)
     summary = open_edition(edition=2028, batch_size=60, yes=True)
 
