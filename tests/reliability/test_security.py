@@ -48,6 +48,7 @@ from tests.factories import load_sample
 from tests.flows.helpers import (
     all_messages,
     assert_no_password,
+    delivery_states,
     in_threads,
     point_at_sandbox,
     prefect_stores,
@@ -132,7 +133,7 @@ def campaign(prefect_server, sqlite_template, tmp_path_factory) -> Iterator[Camp
             sandbox.admin.set_faults(error_rates={503: 1.0})
             patch.setenv("SOCELEC_EBOX_MAX_ATTEMPTS", "2")
             in_threads(open_edition)(edition=2028, batch_size=10, yes=True)
-            outage = _states(engine)
+            outage = delivery_states(engine)
             # It comes back, faulty: the redelivery retries through every kind of fault.
             sandbox.admin.set_faults(**FAULTS)
             patch.setenv("SOCELEC_EBOX_MAX_ATTEMPTS", "40")
@@ -167,12 +168,6 @@ def prefect_run_logs(since: datetime) -> list[str]:
                 return [f"{log.name} {log.level} {log.message}" for log in logs]
 
 
-def _states(engine) -> dict[str, int]:
-    with Session(engine) as session:
-        states = session.exec(select(Delivery.state)).all()
-    return {state: states.count(state) for state in set(states)}
-
-
 def test_the_campaign_met_every_fault_and_ended_delivered_or_rejected(campaign):
     """The setting of the scans below: letters were failed, retried, rejected and delivered."""
     assert len(campaign.passwords) >= 6
@@ -180,7 +175,7 @@ def test_the_campaign_met_every_fault_and_ended_delivered_or_rejected(campaign):
         campaign.fault_counts
     assert campaign.states_after_outage.get("failed", 0) > 0
     assert "sent" not in campaign.states_after_outage, campaign.states_after_outage
-    states = _states(campaign.engine)
+    states = delivery_states(campaign.engine)
     assert states.get("rejected", 0) >= 2  # the unknown company's letter and brochure
     assert set(states) <= {"sent", "non_digital", "rejected"}, states
 
