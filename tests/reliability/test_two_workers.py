@@ -67,9 +67,10 @@ def meet_then_run():
 
 @pytest.fixture(autouse=True)
 def short_lease(monkeypatch):
-    """The worker that runs out of rows waits a quarter lease between looks at the other's
-    (300 s lease: 5 s); a lease still far longer than a batch here keeps the test short."""
-    monkeypatch.setenv("SOCELEC_DELIVERY_LEASE_SECONDS", "12")
+    """The worker that runs out of rows waits a quarter lease (at most 5 s) between looks at
+    the other's; 30 s is still several times a batch here (~6 s with the latency below) and
+    keeps the test short where the production lease is 300 s."""
+    monkeypatch.setenv("SOCELEC_DELIVERY_LEASE_SECONDS", "30")
 
 
 def client_id(name: str) -> str:
@@ -107,7 +108,10 @@ def test_two_workers_share_one_outbox_and_send_nothing_twice(
     load_sample(engine, 120)
     seed_sandbox(engine, sandbox)
     render_outbox(engine, access_codes=12)
-    sandbox.admin.set_faults(latency_ms=250)  # a run of seconds: both are at work
+    # One worker alone needs ~18 s (193 messages, 16 publications at once, 1.5 s each): the
+    # other starts well within that even on a loaded machine. At 250 ms the whole run took
+    # ~3 s and a CI run saw the second process start after the first had sent everything.
+    sandbox.admin.set_faults(latency_ms=1500)
 
     results = run_both(tmp_path, sandbox, "flows.deliver_outbox:deliver_outbox",
                        {"edition": 2028, "batch_size": 10})
