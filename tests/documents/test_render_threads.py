@@ -1,8 +1,9 @@
 """Rendering from several threads of one process must not crash it.
 
 WeasyPrint's native font code is not thread-safe; without the lock in templates/render.py
-this script died (SIGABRT "realloc(): invalid next size", SIGSEGV, or a hang) in three runs out
-of three. It runs in a child process so a crash fails this test instead of killing the test
+this script died (SIGABRT "realloc(): invalid next size", SIGSEGV, or a hang), or printed
+GLib's "corrupted double-linked list" / Pango CRITICAL warnings, in every run tried (3 of 3 at
+8 batches). It runs in a child process so a crash fails this test instead of killing the test
 session.
 """
 
@@ -30,7 +31,7 @@ def batch(n):
     return len(render_batch("access-code", contexts))
 
 with ThreadPoolExecutor(2) as pool:
-    print(sum(pool.map(batch, range(16))))
+    print(sum(pool.map(batch, range(8))))
 """
 
 
@@ -39,4 +40,5 @@ def test_two_threads_render_batches_without_crashing():
     result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=repo, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "160"
+    assert result.stdout.strip() == "80"
+    assert result.stderr == "", result.stderr[-2000:]  # GLib/Pango report heap corruption here
