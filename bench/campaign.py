@@ -228,7 +228,7 @@ def main() -> None:
     from flows.runner import render_workers
 
     workers = render_workers()
-    print(f"machine: {cpu_description()}, {os.cpu_count()} cores, Python "
+    print(f"machine: {cpu_description()}, Python "
           f"{platform.python_version()}; {workers} render workers, batches of {BATCH}")
     with (prefect_test_harness(server_startup_timeout=120),
           temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})):
