@@ -9,6 +9,9 @@ database and a fresh e-Box sandbox (a real HTTP server on loopback):
 - **prefect**: ``open_edition`` (yes=True) on a real Prefect server, which does the same
   through tasks in a ProcessPoolTaskRunner.
 
+At the first size, ``open_edition`` also runs with one render worker process: the ratio shows
+what the second core brings (issue 5: 2 workers must beat 1).
+
 Orchestration share = (prefect wall − plain wall) / prefect wall: what Prefect adds on top of
 the work. Peak memory is the largest sum of RSS over this process and its children, sampled
 every 0.2 s. Targets (issue 5): 11,569 dossiers under 6 minutes, orchestration under 10 % of
@@ -17,6 +20,7 @@ the wall time, peak memory under 1.5 GB.
     PYTHONPATH=. .venv/bin/python bench/campaign.py                  # 1,000 and 11,569
     PYTHONPATH=. .venv/bin/python bench/campaign.py --sizes 1000     # quicker
     PYTHONPATH=. .venv/bin/python bench/campaign.py --skip-plain     # Prefect only
+    PYTHONPATH=. .venv/bin/python bench/campaign.py --no-one-worker  # no 1-worker run
 
 Needs the test extra (it starts the sandbox with tests/ebox/sandbox_server.py). Never asserted
 in the test suite (DESIGN.md: bench/ prints figures).
@@ -187,10 +191,13 @@ def run_plain(workers: int) -> Counter:
     return outcomes
 
 
-def run_prefect() -> Counter:
+def run_prefect(workers: int) -> Counter:
     from flows.open_edition import open_edition
+    from flows.runner import render_runner
 
-    summary = open_edition(edition=2028, batch_size=BATCH, yes=True)
+    os.environ["SOCELEC_RENDER_WORKERS"] = str(workers)
+    campaign = open_edition.with_options(task_runner=render_runner())
+    summary = campaign(edition=2028, batch_size=BATCH, yes=True)
     return Counter(summary["delivered_now"])
 
 
@@ -205,12 +212,13 @@ def measure(kind: str, dossiers: int, workers: int) -> dict:
             prepare(workdir, dossiers, sandbox)
             with PeakMemory() as memory:
                 start = time.perf_counter()
-                outcomes = run_plain(workers) if kind == "plain" else run_prefect()
+                outcomes = run_plain(workers) if kind == "plain" else run_prefect(workers)
                 wall = time.perf_counter() - start
             messages = sandbox.admin.stats()["messages"]
     run = {"kind": kind, "dossiers": dossiers, "wall": wall, "outcomes": dict(outcomes),
            "messages": messages, "peak": memory.peak}
-    print(f"{kind:>8} {dossiers:>6} dossiers: {wall:7.1f} s, {dossiers / wall:6.1f} dossiers/s, "
+    print(f"{kind:>8} {dossiers:>6} dossiers, {workers} render worker(s): {wall:7.1f} s, "
+          f"{dossiers / wall:6.1f} dossiers/s, "
           f"{messages} e-Box messages, outcomes {dict(outcomes)}, "
           f"peak memory {memory.peak / 1024**2:,.0f} MB", flush=True)
     return run
@@ -220,6 +228,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 11569])
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--no-one-worker", action="store_true",
+                        help="skip the Prefect run with 1 render worker at the first size")
     args = parser.parse_args()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
@@ -244,6 +254,11 @@ def main() -> None:
                 print(f"         orchestration share: {share:.1%} of the wall time "
                       f"(prefect/plain = {prefect['wall'] / runs[0]['wall']:.2f}); target "
                       f"under {TARGET_SHARE:.0%}")
+            if size == args.sizes[0] and workers > 1 and not args.no_one_worker:
+                one = measure("prefect", size, 1)
+                print(f"         {workers} render workers vs 1: "
+                      f"{one['wall'] / prefect['wall']:.2f}x as fast "
+                      f"({prefect['wall']:.1f} s vs {one['wall']:.1f} s)")
 
 
 if __name__ == "__main__":
