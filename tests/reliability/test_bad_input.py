@@ -27,7 +27,6 @@ import json
 import random
 import re
 import subprocess
-import time
 import tracemalloc
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -457,10 +456,8 @@ def test_a_100_mb_registry_is_refused_by_its_size_before_it_is_read(engine, tmp_
             out.write(block)
     size = path.stat().st_size
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         result = run("registry", "import", str(path))
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -468,8 +465,8 @@ def test_a_100_mb_registry_is_refused_by_its_size_before_it_is_read(engine, tmp_
     assert f"is {size:,} bytes; the limit is 52,428,800 (SOCELEC_REGISTRY_MAX_BYTES)" in \
         result.output.replace("\n", "")
     # Reading it would allocate its 100 MB (and as much again decoded); refusing it costs a stat.
+    # (No wall-time bound: on a loaded machine it would fail for reasons other than reading.)
     assert peak < 5 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
     assert fingerprint(engine) == before
 
 
