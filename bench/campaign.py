@@ -173,9 +173,12 @@ def run_plain(workers: int) -> Counter:
     from models.registry import Enterprise, TechnicalUnit
     from tasks.delivery import deliver_claimed
 
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
     with session_scope() as session:
         edition = get_edition(session, 2028)
         open_dossiers(session, edition)
+    phases["open"] = time.perf_counter() - started
     with Session(get_engine()) as session:
         ids = list(session.exec(select(Dossier.id).order_by(col(Dossier.id))))
         firsts = list(session.exec(select(func.min(Dossier.id)).join(TechnicalUnit)
@@ -184,6 +187,7 @@ def run_plain(workers: int) -> Counter:
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_render, [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]))
         list(pool.map(_brochures, [firsts[i:i + BATCH] for i in range(0, len(firsts), BATCH)]))
+    phases["render"] = time.perf_counter() - started - sum(phases.values())
     outcomes: Counter = Counter()
     batches = (2 * len(ids)) // BATCH + 2
     with ThreadPoolExecutor(4) as pool:
@@ -191,6 +195,9 @@ def run_plain(workers: int) -> Counter:
                 get_engine(), f"bench-{n}-{uuid.uuid4().hex[:6]}", edition_id, BATCH),
                 range(batches)):
             outcomes.update(result)
+    phases["deliver"] = time.perf_counter() - started - sum(phases.values())
+    print("   plain phases: " + ", ".join(f"{name} {seconds:.1f} s"
+                                         for name, seconds in phases.items()), flush=True)
     return outcomes
 
 
