@@ -7,7 +7,7 @@ from pypdf.generic import IndirectObject
 
 from models.credentials import generate_password
 from templates.render import render_batch
-from tests.documents.conftest import ELECTION_DAY, context, pdf_text
+from tests.documents.conftest import ELECTION_DAY, context, pdf_text, use_cut
 
 
 def _struct_pages(reader: PdfReader) -> set[int]:
@@ -60,3 +60,19 @@ def test_a_split_letter_carries_only_its_pages_and_no_batch_navigation(cut):
         # The batch is one document; the split must not have kept the others' pages around.
         assert len(reader.pages) == 1
     assert len({d.sha256 for d in documents}) == len(documents)
+
+
+def test_letters_laid_out_in_several_renders_stay_in_order_and_apart(monkeypatch):
+    """With HarfBuzz a batch is laid out LETTERS_PER_LAYOUT letters at a time (memory): the
+    letters across those renders, and across languages, come back in the order given."""
+    use_cut("write-per-letter", monkeypatch)
+    monkeypatch.setattr("templates.render.LETTERS_PER_LAYOUT", 3)
+    contexts = [context(i, language=("fr", "nl")[i % 3 == 0], password=generate_password())
+                for i in range(1, 10)]
+    documents = render_batch("access-code", contexts)
+    assert [d.language for d in documents] == [c.language for c in contexts]
+    for document, ctx in zip(documents, contexts, strict=True):
+        text = pdf_text(document.pdf)
+        assert ctx.dossier_number in text and ctx.password in text
+        others = [c.dossier_number for c in contexts if c is not ctx]
+        assert not [number for number in others if number in text]
