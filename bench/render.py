@@ -2,7 +2,9 @@
 
 Prints "N ms per letter" for both paths in one run, their ratio and the machine. The batched
 path is what a Prefect task does: ``render_batch`` on batches of ``--batch-size`` letters
-(one WeasyPrint render and one pypdf split each), on ``--workers`` processes. The other path
+(with HarfBuzz: renders of templates.render.LETTERS_PER_LAYOUT letters, each letter written from
+the layout; with fontTools: one render and one pypdf split per batch), on ``--workers``
+processes. The other path
 renders one WeasyPrint document per letter, for a sample (``--sample``) in one process.
 
 Both wall time and CPU time are printed: the machine is shared, and CPU time per letter is
@@ -85,7 +87,7 @@ def batched(letters: list[LetterContext], batch_size: int, workers: int) -> dict
         "wall_ms": wall * 1000 / count,
         "cpu_ms": sum(r[1] for r in results) * 1000 / count,
         "kb": sum(r[2] for r in results) / 1024 / count,
-        "renders": len(batches),
+        "batches": len(batches),
     }
 
 
@@ -143,7 +145,7 @@ def main() -> None:
 
     letters = contexts(args.letters, args.language)
     result = batched(letters, args.batch_size, args.workers)
-    print(f"batched path: {args.letters} access-code letters, {result['renders']} renders of "
+    print(f"batched path: {args.letters} access-code letters, {result['batches']} batches of "
           f"{args.batch_size}, {args.workers} worker process(es): {result['wall_ms']:.1f} ms per "
           f"letter ({result['cpu_ms']:.1f} ms CPU per letter, {result['kb']:.1f} kB per letter; "
           f"{subsetter()} subsetting)")
