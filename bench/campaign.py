@@ -54,7 +54,7 @@ BATCH = 200
 
 def _pss(pid: int) -> int:
     """Proportional set size: pages shared by forked workers count once over the tree (a sum
-    of RSS counted the parent's pages again in every worker: 1,672 MB where PSS says less)."""
+    of RSS counts the parent's pages again in every worker)."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
@@ -205,8 +205,7 @@ def run_prefect(workers: int) -> Counter:
     from flows.open_edition import open_edition
     from flows.runner import render_runner
 
-    os.environ["SOCELEC_RENDER_WORKERS"] = str(workers)
-    campaign = open_edition.with_options(task_runner=render_runner())
+    campaign = open_edition.with_options(task_runner=render_runner(workers))
     summary = campaign(edition=2028, batch_size=BATCH, yes=True)
     return Counter(summary["delivered_now"])
 

@@ -4,8 +4,8 @@ Prints "N ms per letter" for both paths in one run, their ratio and the machine.
 path is what a Prefect task does: ``render_batch`` on batches of ``--batch-size`` letters
 (with HarfBuzz: renders of templates.render.LETTERS_PER_LAYOUT letters, each letter written from
 the layout; with fontTools: one render and one pypdf split per batch), on ``--workers``
-processes. The other path
-renders one WeasyPrint document per letter, for a sample (``--sample``) in one process.
+processes. The other path renders one WeasyPrint document per letter, for a sample
+(``--sample``) in one process.
 
 Both wall time and CPU time are printed: the machine is shared, and CPU time per letter is
 the figure that does not depend on what else runs (nor on the number of workers).

@@ -26,11 +26,13 @@ def render_workers() -> int:
     return int(os.environ.get("SOCELEC_RENDER_WORKERS") or os.cpu_count() or 1)
 
 
-def render_runner() -> ProcessPoolTaskRunner | ThreadPoolTaskRunner:
-    """The pool render batches run in: processes, or threads when SOCELEC_TASK_RUNNER=threads."""
+def render_runner(workers: int | None = None) -> ProcessPoolTaskRunner | ThreadPoolTaskRunner:
+    """The pool render batches run in: processes, or threads when SOCELEC_TASK_RUNNER=threads;
+    ``workers`` of them (default :func:`render_workers`)."""
+    workers = workers or render_workers()
     if os.environ.get("SOCELEC_TASK_RUNNER", "processes") == "threads":
-        return ThreadPoolTaskRunner(max_workers=render_workers())
-    return RenderPoolTaskRunner(max_workers=render_workers(), initializer=stop_with_flow_process,
+        return ThreadPoolTaskRunner(max_workers=workers)
+    return RenderPoolTaskRunner(max_workers=workers, initializer=stop_with_flow_process,
                                 initargs=(os.getpid(),))
 
 
