@@ -1,11 +1,13 @@
 """socelec's tables, settings and database access (SQLModel)."""
 
+from models.approval import ApprovalCoverage, MailingApproval
 from models.audit import AuditEvent
 from models.db import get_engine, get_session, make_engine, session_scope, upgrade_schema
 from models.delivery import DELIVERY_STATES, FINAL_STATES, Delivery
 from models.dossier import DOSSIER_STATUSES, Dossier
 from models.edition import Edition, EditionSuspension
 from models.portal import PortalSession, StepConfirmation
+from models.print_batch import PrintBatch
 from models.registry import BODIES, LANGUAGES, Enterprise, TechnicalUnit
 from models.settings import Settings, get_settings
 
@@ -15,13 +17,16 @@ __all__ = [
     "DOSSIER_STATUSES",
     "FINAL_STATES",
     "LANGUAGES",
+    "ApprovalCoverage",
     "AuditEvent",
     "Delivery",
     "Dossier",
     "Edition",
     "EditionSuspension",
     "Enterprise",
+    "MailingApproval",
     "PortalSession",
+    "PrintBatch",
     "Settings",
     "StepConfirmation",
     "TechnicalUnit",

@@ -16,16 +16,19 @@ from models.base import timestamp_field
 if TYPE_CHECKING:
     from models.dossier import Dossier
 
-DELIVERY_STATES = ("pending", "rendered", "sent", "non_digital", "rejected", "failed")
+DELIVERY_STATES = ("pending", "rendered", "sent", "non_digital", "rejected", "failed", "held")
 # A delivery that reached one of these states needs no further send.
 FINAL_STATES = frozenset({"sent", "non_digital", "rejected"})
+# ``held``: not sent, waiting for staff (its own data breaks a rule, or the e-Box already holds
+# another letter under its key); `socelec outbox release` sends it once the cause is fixed.
 
 
 class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dossier_id", "document_kind", "step_code", name="uq_delivery_once"),
         CheckConstraint(
-            "state IN ('pending', 'rendered', 'sent', 'non_digital', 'rejected', 'failed')",
+            "state IN ('pending', 'rendered', 'sent', 'non_digital', 'rejected', 'failed', "
+            "'held')",
             name="ck_delivery_state",
         ),
     )
@@ -46,12 +49,20 @@ class Delivery(SQLModel, table=True):
     error_code: str | None = Field(default=None, max_length=100)
     error_message: str | None = Field(default=None, max_length=2000)
     attempts: int = 0
+    # Claims that went on to publish (or may have: a worker that died holding them). A 409 on
+    # the first one means the e-Box holds a message under this key that this row never sent.
+    claims: int = 0
+    # Bumped when staff reissue a letter whose key the e-Box already holds for another one: a
+    # key is never reused for a different document (the e-Box does not compare payloads).
+    key_generation: int = 0
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_at: datetime | None = timestamp_field(nullable=True)
     created_at: datetime = timestamp_field()
     rendered_at: datetime | None = timestamp_field(nullable=True)
     sent_at: datetime | None = timestamp_field(nullable=True)
-    # When a non-digital recipient's letter went into a print batch for the post.
+    # When a non-digital recipient's letter went into a print batch for the post, and which.
     printed_at: datetime | None = timestamp_field(nullable=True)
+    print_batch_id: int | None = Field(default=None, foreign_key="print_batch.id", index=True,
+                                       ondelete="RESTRICT")
 
     dossier: Optional["Dossier"] = Relationship()  # noqa: UP045 (SQLModel needs it)

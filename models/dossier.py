@@ -38,6 +38,9 @@ class Dossier(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=200)
     password_changed_at: datetime | None = timestamp_field(nullable=True)
     election_day: date | None = None
+    # Bumped whenever the dossier's calendar changes (a new day Y): the ICS SEQUENCE, so an
+    # agenda that imported the events before moves them instead of keeping the old dates.
+    calendar_revision: int = 0
     status: str = Field(default="open", max_length=10)
     stop_kind: str | None = Field(default=None, max_length=10)
     stopped_categories: str = Field(default="", max_length=200)
