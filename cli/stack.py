@@ -416,4 +416,14 @@ def local_stack(data_dir: Path, *, prefect_port: int = 0, sandbox_port: int = 0,
                                       **endpoint.client_environment(),
                                       "SOCELEC_DATA_DIR": str(data_dir)}))
         stack.enter_context(_prefect_settings(server))
+        progress("creating the e-Box limits on the Prefect server")
+        _apply_ebox_limits()
         yield LocalStack(server, endpoint, portal_url)
+
+
+def _apply_ebox_limits() -> dict[str, int]:
+    from models.settings import get_settings
+    from tasks.ebox_limits import apply_ebox_limits
+
+    settings = get_settings()
+    return apply_ebox_limits(settings.ebox_max_in_flight, settings.ebox_max_per_second)

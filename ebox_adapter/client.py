@@ -4,7 +4,12 @@ One ``EboxClient`` holds one ``httpx.Client`` (a pool of keep-alive connections)
 access token for all its calls, from any number of threads: a campaign of 11,569 letters opens
 a handful of TLS connections and asks for a token every few minutes, not per letter.
 
-Result mapping (reference ebox-enterprise-api.md § 6.4):
+``check_configuration()`` is what a run calls before it changes anything: settings that cannot
+work (a sender that is no enterprise number, a missing message type, an unreadable key, a
+client the token endpoint refuses) raise ``EboxConfigurationError`` naming the setting.
+
+Result mapping (reference ebox-enterprise-api.md § 6.4); the outbox decides what each means for
+its rows (``tasks.delivery``):
 - 201 → published, or not_digital when the body's code is NO_DIGITAL_USER (§ 2.5 Response);
 - 409 → duplicate: this idempotency key was accepted before, the letter is delivered;
 - 400 → rejected, not retried, with the e-Box's code and message kept;
@@ -48,7 +53,7 @@ from ebox_adapter.publication import (
     message_to_publish,
     multipart_files,
 )
-from ebox_adapter.settings import PREFERENCES_PATH, PUBLISH_PATH, EboxSettings
+from ebox_adapter.settings import PREFERENCES_PATH, PUBLISH_PATH, EboxSettings, SecurityClass
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +67,6 @@ class PublicationOutcome(StrEnum):
     duplicate = "duplicate"  # 409: accepted earlier under this key; treat as delivered
     rejected = "rejected"  # 400: the e-Box refused the content; do not retry
 
-
-# The Delivery.state (models/delivery.py) each outcome leads to.
-DELIVERY_STATE = {
-    PublicationOutcome.published: "sent",
-    PublicationOutcome.not_digital: "non_digital",
-    PublicationOutcome.duplicate: "sent",
-    PublicationOutcome.rejected: "rejected",
-}
 
 
 @dataclass(frozen=True)
@@ -87,10 +84,6 @@ class PublicationResult:
     @property
     def delivered(self) -> bool:
         return self.outcome is not PublicationOutcome.rejected
-
-    @property
-    def delivery_state(self) -> str:
-        return DELIVERY_STATE[self.outcome]
 
 
 @dataclass(frozen=True)
@@ -150,6 +143,33 @@ class EboxClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def check_configuration(self) -> None:
+        """Raise ``EboxConfigurationError`` naming the setting that cannot work; send nothing
+        but a token request. An e-Box that does not answer is not a configuration mistake:
+        that is logged and left to the delivery retries."""
+        settings = self.settings
+        if not settings.sender or not is_valid_enterprise_number(settings.sender):
+            raise EboxConfigurationError(
+                "SOCELEC_EBOX_SENDER: must be the FPS's 10-digit enterprise number with valid "
+                "mod-97 check digits")
+        for security_class in SecurityClass:
+            route = settings.route(security_class)
+            for name, value in (("application_id", route.application_id),
+                                ("message_type_id", route.message_type_id)):
+                if not value or not value.strip():
+                    raise EboxConfigurationError(
+                        f"SOCELEC_EBOX_{security_class.upper()}_{name.upper()}: required (the "
+                        f"{security_class} class's pair agreed at onboarding)")
+        try:
+            self.tokens.get()
+        except EboxAuthError as exc:
+            raise EboxConfigurationError(
+                f"SOCELEC_EBOX_CLIENT_ID, SOCELEC_EBOX_PRIVATE_KEY_FILE: {exc} (the client or "
+                "its key is not the one registered, or lacks the scopes)") from None
+        except TransientTokenError as exc:
+            log.warning("e-Box configuration check: token endpoint not answering (%s); "
+                        "deliveries will retry", exc.status or "connection error")
 
     def check(self, publication: Publication) -> None:
         """Validate without sending (raises PublicationInvalid naming each broken rule)."""

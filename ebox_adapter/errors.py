@@ -24,8 +24,17 @@ class FieldError:
         return f"{self.field}: {self.rule}"
 
 
+#: Fields whose rule comes from socelec's settings, not from the document or its recipient.
+CONFIGURATION_FIELDS = frozenset({"sender", "security_class"})
+
+
 class PublicationInvalid(EboxError, ValueError):
     """The publication breaks a rule; nothing was sent."""
+
+    @property
+    def is_configuration(self) -> bool:
+        """A broken setting (every publication would fail), not this document's own data."""
+        return any(error.field in CONFIGURATION_FIELDS for error in self.errors)
 
     def __init__(self, idempotency_key: str, errors: list[FieldError]):
         self.idempotency_key = idempotency_key

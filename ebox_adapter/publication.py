@@ -18,7 +18,12 @@ from urllib.parse import quote
 
 from stdnum.be import ssn, vat
 
-from ebox_adapter.errors import CredentialOutsideSecureClass, FieldError, PublicationInvalid
+from ebox_adapter.errors import (
+    CONFIGURATION_FIELDS,
+    CredentialOutsideSecureClass,
+    FieldError,
+    PublicationInvalid,
+)
 from ebox_adapter.settings import ClassRoute, SecurityClass
 
 LANGUAGES = ("fr", "nl", "de")  # § 2.5: one of these, and only one, per publication
@@ -107,6 +112,13 @@ def check_publication(publication: Publication, sender: str | None, route: Class
     errors = list(_field_errors(publication, sender, route))
     if errors:
         raise PublicationInvalid(publication.idempotency_key, errors)
+
+
+def data_errors(publication: Publication) -> list[FieldError]:
+    """The rules the document and its recipient break, leaving out socelec's own settings:
+    what staff must correct in the data before a held letter can go."""
+    return [e for e in _field_errors(publication, None, ClassRoute("", ""))
+            if e.field not in CONFIGURATION_FIELDS]
 
 
 def _field_errors(publication: Publication, sender: str | None, route: ClassRoute):

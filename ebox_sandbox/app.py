@@ -181,6 +181,7 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         text, parts = await read_multipart(request)
         msg = parse_message(text)
         if key is not None and store.key_used(msg.senderApplicationId, key):
+            request.app.state.faults.duplicate_refused()
             raise duplicate()
         language = check_languages(msg)
         check_sender(msg, store.client(grant.client_id), store.message_type(msg.messageTypeId))
@@ -197,6 +198,7 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
                 attention_ssin=attention.ssin if attention else None,
                 attention_label=attention.label if attention else None, attachments=attachments)
         except DuplicateKey:  # a concurrent request with the same key won the race
+            request.app.state.faults.duplicate_refused()
             raise duplicate() from None
         body = {"messageId": row["message_id"],
                 "expirationDate": local_time(row["expiration_date"])}
@@ -263,7 +265,8 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
     @app.get("/sandbox/admin/faults", dependencies=admin_only)
     async def get_faults(request: Request):
         injector: FaultInjector = request.app.state.faults
-        return {**injector.plan.model_dump(), "counts": injector.counts}
+        return {**injector.plan.model_dump(), "counts": injector.counts,
+                "pressure": injector.pressure}
 
     @app.put("/sandbox/admin/faults", dependencies=admin_only)
     async def set_faults(plan: FaultPlan, request: Request):

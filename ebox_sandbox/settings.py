@@ -20,6 +20,8 @@ class FaultPlan(BaseModel):
     ``latency_share`` of them (1: every request; less: latency spikes).
     ``retry_after_seconds``: the Retry-After header of the injected errors whose status is in
     ``retry_after_statuses`` (RFC 9110 § 10.2.3 and RFC 6585 § 4 define it for 503 and 429).
+    ``recipient_statuses``: publications to these enterprise numbers always get this status,
+    unhandled (a "poison" company: 404, 413, 415, 422, …; 201 is a 201 without messageId).
     """
 
     error_rates: dict[int, float] = Field(default_factory=dict)
@@ -28,6 +30,7 @@ class FaultPlan(BaseModel):
     latency_share: float = Field(default=1.0, ge=0, le=1)
     retry_after_seconds: int | None = Field(default=None, ge=0, le=3600)
     retry_after_statuses: list[int] = Field(default_factory=lambda: [429, 503])
+    recipient_statuses: dict[str, int] = Field(default_factory=dict)
     seed: int | None = None
 
     @field_validator("error_rates")
@@ -41,6 +44,14 @@ class FaultPlan(BaseModel):
         if sum(rates.values()) > 1:
             raise ValueError("error_rates: the probabilities add up to more than 1")
         return rates
+
+    @field_validator("recipient_statuses")
+    @classmethod
+    def _recipient_statuses(cls, statuses: dict[str, int]) -> dict[str, int]:
+        for number, status in statuses.items():
+            if status != 201 and not 400 <= status <= 599:
+                raise ValueError(f"recipient_statuses[{number}]: 201 or a 4xx or 5xx status")
+        return statuses
 
     @field_validator("retry_after_statuses")
     @classmethod

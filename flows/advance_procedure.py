@@ -21,6 +21,7 @@ from procedure.clock import brussels_today
 from procedure.mailings import DEFAULT_LEAD_DAYS
 from procedure.steps import Phase
 from tasks.campaign import plan_phase_mailings, render_documents
+from tasks.delivery import check_delivery_configuration
 from tasks.reports import edition_status_report
 
 PHASES = [p for p in Phase if p is not Phase.preparation]
@@ -69,6 +70,7 @@ def advance_procedure(edition: int = 2028, as_of: date | None = None,
     """
     day = _day(as_of)
     logger = get_run_logger()
+    check_delivery_configuration(edition)  # before any document is rendered
     results = {phase.value: phase_mailings(edition, day, phase.value, lead_days, batch_size)
                for phase in PHASES}
     rendered = merge_counts([r["rendered"] for r in results.values()])

@@ -8,10 +8,11 @@ from collections import Counter
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.runtime import flow_run
 
 from flows.runner import delivery_runner
 from models.settings import get_settings
-from tasks.delivery import deliver_batch
+from tasks.delivery import check_delivery_configuration, deliver_batch, stop_signal
 from tasks.reports import count_deliverable
 
 
@@ -22,8 +23,21 @@ def deliver_outbox(edition: int, batch_size: int = 200, kinds: list[str] | None 
 
     Failed rows get up to ``rounds`` tries in this run. Rows another worker holds are left to
     it; if that worker died, its lease expires and they are sent here (a 409 if the e-Box had
-    them already).
+    them already). Credential letters go only when an approval covers them
+    (models.approvals). Interrupted (SIGTERM, a cancelled run), the batches start no new
+    publication and the run ends within seconds; rows in flight are left to their lease.
     """
+    threads = check_delivery_configuration(edition)
+    stop = stop_signal(flow_run.id)
+    try:
+        return _deliver_rounds(edition, batch_size, kinds, rounds, threads)
+    except BaseException:
+        stop.set()
+        raise
+
+
+def _deliver_rounds(edition: int, batch_size: int, kinds: list[str] | None, rounds: int,
+                    threads: int) -> dict[str, int]:
     logger = get_run_logger()
     totals: Counter[str] = Counter()
     lease = get_settings().delivery_lease_seconds
@@ -48,9 +62,10 @@ def deliver_outbox(edition: int, batch_size: int = 200, kinds: list[str] | None 
         if progress is None:
             progress = create_progress_artifact(
                 progress=0.0, description=f"Delivering edition {edition}")
-        futures = [deliver_batch.submit(edition, f"{round_no}-{i}", batch_size, kinds)
+        futures = [deliver_batch.submit(edition, f"{round_no}-{i}", batch_size, kinds, threads)
                    for i in range(batches)]
         for done, future in enumerate(futures, start=1):
             totals.update(future.result())
             update_progress_artifact(progress, 100 * done / batches)
+    totals.pop("given_back", None)
     return dict(totals)

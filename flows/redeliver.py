@@ -16,14 +16,23 @@ from prefect.runtime import flow_run
 
 from flows.deliver_outbox import deliver_outbox
 from models.settings import get_settings
+from tasks.delivery import check_delivery_configuration
+from tasks.held import release_held_deliveries
 from tasks.postal import build_print_batch, non_digital_recipients, reset_exhausted
-from tasks.reports import delivery_problems
+from tasks.reports import awaiting_approval, delivery_problems
 
 
 @flow(name="redeliver", flow_run_name="redeliver-{edition}")
-def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = True) -> dict:
-    """Retry failed deliveries; list non-digital recipients; print their letters (once)."""
+def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = True,
+              release_held: bool = False) -> dict:
+    """Retry failed deliveries; list non-digital recipients; print their letters (once).
+
+    ``release_held``: render the held letters again from the corrected data and send those
+    that now pass (``socelec outbox release``; access-code letters wait for an approval).
+    """
     actor = f"flow:redeliver:{flow_run.id}"
+    check_delivery_configuration(edition)  # before any row changes
+    released = release_held_deliveries(edition, actor) if release_held else None
     reset = reset_exhausted(edition, actor)
     delivered = deliver_outbox(edition, batch_size)
     recipients = non_digital_recipients(edition)
@@ -31,6 +40,9 @@ def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = 
     if print_letters:
         batch = build_print_batch(edition, str(get_settings().data_dir / "print"), actor)
     problems = delivery_problems(edition)
+    waiting = awaiting_approval(edition)
+    released_line = (f"{released['released']} (still held: {released['still_held']})"
+                     if released else "not asked (release_held)")
     if recipients:
         create_table_artifact(table=recipients, key=f"redeliver-{edition}-non-digital",
                               description="Companies that never opened their e-Box")
@@ -43,10 +55,13 @@ def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = 
     create_markdown_artifact(
         key=f"redeliver-{edition}-summary", description="Redelivery and postal batch",
         markdown=(f"# Edition {edition}: redelivery\n\n"
+                  f"- held letters released: {released_line}\n"
                   f"- failed rows given new tries: {reset}\n"
                   f"- delivered now: {delivered or 'nothing'}\n"
                   f"- non-digital letters: {len(recipients)}\n"
                   f"- printed now: {batch['letters']} ({batch['path'] or 'no new letters'})\n"
-                  f"- still rejected or failed: {len(problems)}\n"))
+                  f"- still held, rejected or failed: {len(problems)}\n"
+                  f"- access-code letters waiting for an approval (open-edition): {waiting}\n"))
     return {"reset": reset, "delivered": delivered, "non_digital": len(recipients),
-            "printed": batch["letters"], "print_batch": batch["path"], "problems": len(problems)}
+            "printed": batch["letters"], "print_batch": batch["path"], "problems": len(problems),
+            "released": released, "awaiting_approval": waiting}

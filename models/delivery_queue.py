@@ -11,8 +11,14 @@ tests/reliability/test_two_workers.py).
 
 A claim is a lease: if the worker dies, the row becomes claimable again once the lease has
 expired, and the e-Box idempotency key turns the second send into a 409, which the adapter
-reports as already delivered. The database row, not Prefect, is the system of record
-(prefect-notes § 4.4).
+reports as already delivered. A live worker renews its lease while its batch works
+(:func:`renew_claims`), and every write of an outcome names the claim it holds
+(:func:`models.outbox.record_outcome`): a worker whose lease ran out anyway changes nothing,
+and nobody clears another worker's claim (:func:`release_unsent`). The database row, not
+Prefect, is the system of record.
+
+A row that carries a credential is claimable only when an approved four-eyes review covers it
+(:func:`models.approvals.releasable`), whichever flow claims it.
 """
 
 from __future__ import annotations
@@ -23,16 +29,20 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
+from models.approvals import releasable
 from models.delivery import Delivery
 from models.dossier import Dossier
 from models.settings import get_settings
 
 CLAIMABLE_STATES = ("rendered", "failed")
-DEFAULT_MAX_ATTEMPTS = 8
 
 
 def default_lease() -> timedelta:
     return timedelta(seconds=get_settings().delivery_lease_seconds)
+
+
+def default_max_attempts() -> int:
+    return get_settings().delivery_max_attempts
 
 
 def _claimable(now: datetime, lease: timedelta, max_attempts: int):
@@ -40,6 +50,7 @@ def _claimable(now: datetime, lease: timedelta, max_attempts: int):
         col(Delivery.state).in_(CLAIMABLE_STATES),
         col(Delivery.attempts) < max_attempts,
         or_(col(Delivery.claimed_by).is_(None), col(Delivery.claimed_at) < now - lease),
+        releasable(),
     )
 
 
@@ -51,12 +62,16 @@ def claim_deliveries(
     limit: int,
     document_kinds: Iterable[str] | None = None,
     lease: timedelta | None = None,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    max_attempts: int | None = None,
     now: datetime | None = None,
 ) -> list[int]:
-    """Claim up to ``limit`` deliverable rows of the edition for ``worker``; commit the claim."""
+    """Claim up to ``limit`` deliverable rows of the edition for ``worker``; commit the claim.
+
+    ``worker`` is the claim's token: unique per batch, it is what every later write compares.
+    """
     now = now or datetime.now(UTC)
     lease = lease or default_lease()
+    max_attempts = max_attempts or default_max_attempts()
     candidates = (
         select(Delivery.id)
         .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
@@ -72,7 +87,7 @@ def claim_deliveries(
         update(Delivery)
         .where(col(Delivery.id).in_(select(picked.c.id)),
                _claimable(now, lease, max_attempts))
-        .values(claimed_by=worker, claimed_at=now)
+        .values(claimed_by=worker, claimed_at=now, claims=Delivery.claims + 1)
         .returning(Delivery.id)
     )
     ids = sorted(session.execute(statement).scalars().all())
@@ -80,20 +95,39 @@ def claim_deliveries(
     return ids
 
 
-def release_claim(session: Session, delivery: Delivery) -> None:
-    delivery.claimed_by = None
-    delivery.claimed_at = None
-    session.add(delivery)
+def renew_claims(session: Session, worker: str, now: datetime | None = None) -> int:
+    """Extend the lease of the rows ``worker`` still holds; returns how many; commits."""
+    result = session.execute(
+        update(Delivery).where(col(Delivery.claimed_by) == worker)
+        .values(claimed_at=now or datetime.now(UTC)))
+    session.commit()
+    return result.rowcount
+
+
+def release_unsent(session: Session, worker: str, delivery_ids: Iterable[int]) -> int:
+    """Give back rows ``worker`` claimed and never tried to publish (a halted or stopped batch),
+    so they are claimable at once and their claim does not count; commits. Rows another
+    worker holds now are left alone."""
+    ids = list(delivery_ids)
+    if not ids:
+        return 0
+    result = session.execute(
+        update(Delivery)
+        .where(col(Delivery.claimed_by) == worker, col(Delivery.id).in_(ids))
+        .values(claimed_by=None, claimed_at=None, claims=Delivery.claims - 1))
+    session.commit()
+    return result.rowcount
 
 
 def claimable_count(
     session: Session, *, edition_id: int, document_kinds: Iterable[str] | None = None,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS, now: datetime | None = None,
+    max_attempts: int | None = None, now: datetime | None = None,
 ) -> int:
     """Rows a worker could claim now."""
     query = select(Delivery.id).join(Dossier, col(Dossier.id) == col(Delivery.dossier_id)).where(
         Dossier.edition_id == edition_id,
-        _claimable(now or datetime.now(UTC), default_lease(), max_attempts))
+        _claimable(now or datetime.now(UTC), default_lease(),
+                   max_attempts or default_max_attempts()))
     if document_kinds is not None:
         query = query.where(col(Delivery.document_kind).in_(list(document_kinds)))
     return len(session.exec(query).all())

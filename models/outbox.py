@@ -12,8 +12,13 @@ writes those rows and guards what they hold:
   the caller's transaction together (:func:`record_access_codes`): a crash leaves both or
   neither, never a hash whose password nobody received, nor a letter whose password does not
   open the dossier.
-- Each row gets a deterministic idempotency key (:func:`idempotency_key`), so a retried e-Box
-  request after a crash or a timeout carries the same key as the first attempt.
+- Each row gets a deterministic idempotency key (:func:`idempotency_key`) from what identifies
+  the delivery in the real world (edition, enterprise number, unit code, body, kind, step),
+  never from a database id: a retried e-Box request after a crash or a timeout, a re-run, a
+  database restored from a backup, all carry the same key for the same letter, and no other
+  company's letter can ever have it.
+- An outcome is written only by the worker that holds the row's claim (:func:`record_outcome`),
+  with its audit event, in one transaction.
 
 Key management: ``SOCELEC_OUTBOX_KEY`` holds one Fernet key, or several separated by commas,
 newest first (``MultiFernet``: the first encrypts, all decrypt, so keys can be rotated). When
@@ -36,8 +41,9 @@ from typing import TYPE_CHECKING
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.audit import AuditEvent
 from models.base import utcnow
@@ -45,6 +51,7 @@ from models.credentials import generate_password, hash_password
 from models.delivery import Delivery
 from models.dossier import Dossier
 from models.edition import Edition
+from models.registry import Enterprise, TechnicalUnit
 
 if TYPE_CHECKING:
     from templates.kinds import DocumentKind
@@ -55,14 +62,16 @@ __all__ = [
     "IssuedCredential",
     "OutboxError",
     "OutboxSettings",
-    "confirm_delivery",
+    "Outcome",
     "document_pdf",
     "dossiers_needing",
     "idempotency_key",
     "issue_credentials",
     "outbox_cipher",
     "record_access_codes",
+    "record_outcome",
     "record_rendered",
+    "replace_rendered",
 ]
 
 log = logging.getLogger("socelec.outbox")
@@ -134,9 +143,29 @@ def outbox_cipher(settings: OutboxSettings | None = None) -> MultiFernet:
         ) from None
 
 
-def idempotency_key(edition_year: int, dossier_number: str, kind: str, step_code: str) -> str:
-    """The same UUID for the same delivery on every run and every machine (uuid5)."""
-    name = f"{edition_year}/{dossier_number}/{kind}/{step_code}"
+@dataclass(frozen=True)
+class DeliveryIdentity:
+    """What names a dossier outside socelec's database: edition, company, unit and body."""
+
+    edition_year: int
+    enterprise_number: str
+    unit_code: str
+    body: str
+
+
+def idempotency_key(identity: DeliveryIdentity, kind: str, step_code: str,
+                    generation: int = 0) -> str:
+    """The same UUID for the same delivery on every run, machine and rebuilt database (uuid5).
+
+    ``generation`` counts the reissues staff ordered after the e-Box turned out to hold another
+    letter under the key (:func:`models.held.release_held`): the e-Box does not compare payloads
+    under one key, so a different letter never reuses one (https://dev.eboxenterprise.be/docs/
+    ds/document_sender, "Idempotency").
+    """
+    i = identity
+    name = f"{i.edition_year}/{i.enterprise_number}/{i.unit_code}/{i.body}/{kind}/{step_code}"
+    if generation:
+        name += f"/reissue-{generation}"
     return str(uuid.uuid5(_DELIVERY_NAMESPACE, name))
 
 
@@ -181,13 +210,17 @@ def dossiers_needing(session: Session, kind: DocumentKind, dossier_ids: Sequence
     return [i for i in wanted if i in open_ids and i not in done]
 
 
-def _edition_years(session: Session, dossier_ids: Sequence[int]) -> dict[int, int]:
+def delivery_identities(session: Session, dossier_ids: Sequence[int]
+                        ) -> dict[int, DeliveryIdentity]:
     rows = session.exec(
-        select(Dossier.id, Edition.year)
-        .join(Edition, Dossier.edition_id == Edition.id)
-        .where(Dossier.id.in_(list(dossier_ids)))  # type: ignore[union-attr]
+        select(Dossier.id, Edition.year, Enterprise.enterprise_number, TechnicalUnit.code,
+               Dossier.body)
+        .join(Edition, col(Dossier.edition_id) == col(Edition.id))
+        .join(TechnicalUnit, col(Dossier.technical_unit_id) == col(TechnicalUnit.id))
+        .join(Enterprise, col(TechnicalUnit.enterprise_id) == col(Enterprise.id))
+        .where(col(Dossier.id).in_(list(dossier_ids)))
     ).all()
-    return dict(rows)
+    return {dossier_id: DeliveryIdentity(*identity) for dossier_id, *identity in rows}
 
 
 def record_rendered(
@@ -210,8 +243,8 @@ def record_rendered(
     ids = [d.dossier_id for d in documents if d.dossier_id is not None]
     if len(ids) != len(documents):
         raise OutboxError("dossier_id: every document must belong to a stored dossier")
-    years = _edition_years(session, ids)
-    missing = [d.dossier_number for d in documents if d.dossier_id not in years]
+    identities = delivery_identities(session, ids)
+    missing = [d.dossier_number for d in documents if d.dossier_id not in identities]
     if missing:
         raise OutboxError(f"dossier_id: no stored dossier for {', '.join(missing)}")
     now = utcnow()
@@ -230,8 +263,7 @@ def record_rendered(
                 step_code=kind.step_code,
                 state="rendered",
                 idempotency_key=idempotency_key(
-                    years[document.dossier_id], document.dossier_number, kind.code,
-                    kind.step_code,
+                    identities[document.dossier_id], kind.code, kind.step_code
                 ),
                 language=document.language,
                 pdf=pdf,
@@ -316,35 +348,77 @@ def document_pdf(delivery: Delivery, cipher: MultiFernet | None = None) -> bytes
     return pdf
 
 
-def confirm_delivery(
-    session: Session, delivery: Delivery, message_id: str | None, *,
-    sent_at: datetime | None = None, duplicate: bool = False,
-) -> Delivery:
-    """Record the e-Box's acceptance: state ``sent``, its messageId, and, for a credential
-    letter, the bytes wiped (digest, page count and messageId stay).
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt ended in, for :func:`record_outcome`.
 
-    Confirming again with the same messageId changes nothing; with another one it is refused,
-    because one delivery is one e-Box message. ``duplicate``: the e-Box answered 409 for this
-    idempotency key (it had the message already) and may not say its messageId, so none is
-    required then.
+    ``state``: ``sent``, ``non_digital``, ``rejected``, ``failed`` or ``held``. ``duplicate``:
+    the e-Box answered 409 for the row's key (it had the message already).
     """
-    if not message_id and not duplicate:
-        raise OutboxError(f"delivery {delivery.id}: message_id: required")
-    if delivery.state == "sent":
-        if message_id and delivery.message_id != message_id:
-            raise OutboxError(
-                f"delivery {delivery.id}: message_id: already sent as {delivery.message_id}"
-            )
-        return delivery
-    if delivery.state != "rendered" and delivery.state != "failed":
-        raise OutboxError(
-            f"delivery {delivery.id}: state: cannot confirm a delivery in state {delivery.state}"
-        )
-    delivery.state = "sent"
-    delivery.message_id = message_id or delivery.message_id
-    delivery.sent_at = sent_at or utcnow()
-    if delivery.pdf_encrypted:
-        delivery.pdf = None
+
+    state: str
+    message_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    duplicate: bool = False
+
+    def __post_init__(self) -> None:
+        if self.state == "sent" and not self.message_id and not self.duplicate:
+            raise OutboxError("message_id: required for a sent delivery (unless a duplicate)")
+
+
+def record_outcome(session: Session, delivery_id: int, worker: str, outcome: Outcome, *,
+                   actor: str, now: datetime | None = None) -> bool:
+    """Write ``outcome`` on the row ``worker`` holds, with its audit event; False, changing
+    nothing, when ``worker`` no longer holds the claim (its lease ran out and another worker
+    took the row). The caller commits.
+
+    Every answer counts as an attempt. A sent credential letter's bytes are wiped (its digest,
+    page count and messageId stay); a sent or non-digital row keeps the time the e-Box took it.
+    """
+    now = now or utcnow()
+    values: dict = {
+        "state": outcome.state, "attempts": Delivery.attempts + 1, "claimed_by": None,
+        "claimed_at": None, "error_code": outcome.error_code,
+        "error_message": (outcome.error_message or None) and outcome.error_message[:2000],
+    }
+    if outcome.message_id:
+        values["message_id"] = outcome.message_id
+    if outcome.state in ("sent", "non_digital"):
+        values["sent_at"] = func.coalesce(Delivery.sent_at, now)
+    if outcome.state == "sent":
+        values["pdf"] = case((col(Delivery.pdf_encrypted), None), else_=Delivery.pdf)
+    result = session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.claimed_by) == worker)
+        .values(**values))
+    if result.rowcount != 1:
+        log.warning("delivery %s: outcome %s not recorded: claim %s no longer holds it",
+                    delivery_id, outcome.state, worker)
+        return False
+    session.add(AuditEvent(
+        actor=actor, action=f"delivery.{outcome.state}", subject=str(delivery_id),
+        detail={"delivery": delivery_id, "state": outcome.state,
+                "message_id": outcome.message_id, "error_code": outcome.error_code,
+                "duplicate": outcome.duplicate}))
+    return True
+
+
+def replace_rendered(session: Session, delivery: Delivery, document: RenderedDocument, *,
+                     cipher: MultiFernet | None = None, key: str | None = None) -> Delivery:
+    """Put a newly rendered ``document`` in place of a held row's, ready to be sent again
+    (state ``rendered``, tries reset); ``key``: a new idempotency key (a reissue)."""
+    from templates.kinds import kind as kind_of  # the catalogue depends on procedure only
+
+    kind = kind_of(document.kind)
+    delivery.pdf = (cipher or outbox_cipher()).encrypt(document.pdf) \
+        if kind.carries_credential else document.pdf
+    delivery.pdf_encrypted = kind.carries_credential
+    delivery.digest, delivery.page_count = document.sha256, document.page_count
+    delivery.state, delivery.attempts, delivery.rendered_at = "rendered", 0, utcnow()
+    delivery.error_code = delivery.error_message = None
+    if key is not None:
+        delivery.idempotency_key, delivery.claims = key, 0
+        delivery.key_generation += 1
     session.add(delivery)
-    session.flush()
     return delivery

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, computed_field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, computed_field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -29,17 +30,33 @@ class Settings(BaseSettings):
     # A worker's claim on outbox rows; after it expires another worker may send them (the
     # e-Box idempotency key makes that a 409, not a second message).
     delivery_lease_seconds: int = Field(default=300, ge=5)
+    # Answers a row may get (every answer counts, errors included) before it stays failed.
+    delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+    # All runs and workers together: e-Box publications in flight, and started per second
+    # (Prefect global concurrency limits, created by `socelec serve` or `socelec ebox-limits`).
+    ebox_max_in_flight: int = Field(default=16, ge=1, le=1000)
+    ebox_max_per_second: int = Field(default=100, ge=1, le=10_000)
     # How long a write waits for another connection's lock on the SQLite file (another worker,
     # a backup, an sqlite3 shell) before it fails with models.db.DatabaseLocked.
     sqlite_busy_timeout: float = Field(default=30, gt=0, le=3600)
     # Four eyes: a deployment run (the Prefect UI) may skip the approval of a national mailing
     # only on a machine configured for training or demos.
     allow_unapproved_mailing: bool = False
+    # Who may release a mailing of credential letters (comma-separated names, as the reverse
+    # proxy in front of the Prefect UI identifies staff). The requester never approves.
+    approvers: Annotated[list[str], NoDecode] = Field(default_factory=list)
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key for signing portal sessions and encrypting outbox secrets; "
         "generated into data_dir on first use when unset.",
     )
+
+    @field_validator("approvers", mode="before")
+    @classmethod
+    def _approver_list(cls, value):
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from models.audit import AuditEvent
 from models.db import get_engine, session_scope
 from models.delivery import Delivery
-from models.delivery_queue import DEFAULT_MAX_ATTEMPTS
+from models.delivery_queue import default_max_attempts
 from models.dossier import Dossier
 from models.editions import get_edition
 from models.outbox import document_pdf
@@ -35,7 +35,7 @@ def reset_exhausted(edition_year: int, actor: str) -> int:
     with session_scope() as session:
         edition_id = get_edition(session, edition_year).id
         rows = session.exec(_with_recipient(select(Delivery), edition_id).where(
-            Delivery.state == "failed", col(Delivery.attempts) >= DEFAULT_MAX_ATTEMPTS)).all()
+            Delivery.state == "failed", col(Delivery.attempts) >= default_max_attempts())).all()
         for row in rows:
             row.attempts = 0
             session.add(row)

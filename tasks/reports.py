@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from models.approvals import count_awaiting_approval
 from models.db import get_engine
 from models.delivery import Delivery
 from models.delivery_queue import claimable_count, claimed_elsewhere
@@ -32,9 +33,16 @@ def count_deliverable(edition_year: int, kinds: list[str] | None = None) -> dict
                 "held_elsewhere": claimed_elsewhere(session, edition_id=edition_id)}
 
 
+@task(name="count-awaiting-approval", cache_policy=NO_CACHE)
+def awaiting_approval(edition_year: int) -> int:
+    """Credential letters no approval covers yet: they wait for the next review."""
+    with Session(get_engine()) as session:
+        return count_awaiting_approval(session, get_edition(session, edition_year).id)
+
+
 @task(name="list-delivery-problems", cache_policy=NO_CACHE)
 def delivery_problems(edition_year: int, kinds: list[str] | None = None) -> list[dict]:
-    """Rejected and failed deliveries with their reasons (no document content)."""
+    """Held, rejected and failed deliveries with their reasons (no document content)."""
     with Session(get_engine()) as session:
         query = (
             select(Delivery, Dossier.dossier_number, Enterprise.enterprise_number)
@@ -42,13 +50,14 @@ def delivery_problems(edition_year: int, kinds: list[str] | None = None) -> list
             .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
             .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
             .where(Dossier.edition_id == get_edition(session, edition_year).id,
-                   col(Delivery.state).in_(["rejected", "failed"]))
+                   col(Delivery.state).in_(["held", "rejected", "failed"]))
             .order_by(col(Delivery.id))
         )
         if kinds is not None:
             query = query.where(col(Delivery.document_kind).in_(kinds))
         return [
-            {"dossier": number, "enterprise": enterprise, "kind": d.document_kind,
+            {"delivery": d.id, "dossier": number, "enterprise": enterprise,
+             "kind": d.document_kind,
              "state": d.state, "code": d.error_code or "", "reason": (d.error_message or "")[:300],
              "attempts": d.attempts}
             for d, number, enterprise in session.exec(query)

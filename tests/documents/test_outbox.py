@@ -15,18 +15,21 @@ from models.audit import AuditEvent
 from models.credentials import verify_password
 from models.db import session_scope
 from models.delivery import Delivery
+from models.delivery_queue import claim_deliveries
 from models.dossier import Dossier
 from models.outbox import (
     KEY_FILE_NAME,
     OutboxError,
     OutboxSettings,
-    confirm_delivery,
+    Outcome,
+    delivery_identities,
     document_pdf,
     dossiers_needing,
     idempotency_key,
     issue_credentials,
     outbox_cipher,
     record_access_codes,
+    record_outcome,
 )
 from models.settings import get_settings
 from templates.batches import prepare_access_code_letters, prepare_documents
@@ -139,55 +142,93 @@ def test_running_a_batch_again_sends_nothing_twice(engine, dossier_ids):
 def test_idempotency_keys_are_stable_and_distinct(engine, dossier_ids):
     with session_scope(engine) as session:
         prepare_documents(session, "reminder-X-60", dossier_ids)
-        rows = session.exec(select(Delivery, Dossier).join(Dossier)).all()
-    for delivery, dossier in rows:
+        rows = session.exec(select(Delivery)).all()
+        identities = delivery_identities(session, dossier_ids)
+    for delivery in rows:
         assert delivery.idempotency_key == idempotency_key(
-            2028, dossier.dossier_number, "reminder-X-60", "X-60")
-    keys = {idempotency_key(2028, "28-CE-000001-11", kind, step)
+            identities[delivery.dossier_id], "reminder-X-60", "X-60")
+    identity = next(iter(identities.values()))
+    keys = {idempotency_key(identity, kind, step)
             for kind, step in [("reminder-X", "X"), ("reminder-Y", "Y"), ("access-code",
                                                                           "access-code")]}
-    assert len(keys) == 3
+    keys.add(idempotency_key(identity, "access-code", "access-code", generation=1))
+    assert len(keys) == 4
+
+
+def _claimed(session, delivery) -> str:
+    """Claim the row (as a delivery batch would) and return the claim's token."""
+    worker = f"test-{delivery.id}"
+    edition_id = session.get(Dossier, delivery.dossier_id).edition_id
+    assert delivery.id in claim_deliveries(session, worker, edition_id=edition_id, limit=1000)
+    return worker
 
 
 def test_reminders_are_stored_in_clear_and_kept_after_delivery(engine, dossier_ids):
     with session_scope(engine) as session:
         deliveries = prepare_documents(session, "reminder-X-35", dossier_ids)
-        delivery = deliveries[0]
+        delivery_id = deliveries[0].id
+    with session_scope(engine) as session:
+        worker = _claimed(session, session.get(Delivery, delivery_id))
+        assert record_outcome(session, delivery_id, worker, Outcome("sent", "msg-1"), actor="t")
+    with Session(engine) as session:
+        delivery = session.get(Delivery, delivery_id)
         assert not delivery.pdf_encrypted and delivery.pdf.startswith(b"%PDF")
-        confirm_delivery(session, delivery, "msg-1")
-        assert delivery.pdf is not None and delivery.state == "sent"
+        assert delivery.state == "sent" and delivery.attempts == 1
+        audit = session.exec(select(AuditEvent).where(AuditEvent.action == "delivery.sent")).one()
+        assert audit.detail["message_id"] == "msg-1" and audit.subject == str(delivery_id)
     with pytest.raises(ValueError, match="carries a credential"), Session(engine) as session:
         prepare_documents(session, "access-code", dossier_ids)
 
 
-def test_confirmed_credential_letters_are_wiped_keeping_digest_and_message_id(
-        engine, dossier_ids):
+def test_sent_credential_letters_are_wiped_keeping_digest_and_message_id(engine, dossier_ids):
+    # Claimable only once an approval covers it: the claim query applies the four-eyes rule.
+    from models.approvals import record_review, skip
+    from models.editions import get_edition
+
     with session_scope(engine) as session:
         delivery = prepare_access_code_letters(session, dossier_ids[:1])[0]
-        digest, pages = delivery.digest, delivery.page_count
-        confirm_delivery(session, delivery, "3f6c-message")
+        digest, pages, delivery_id = delivery.digest, delivery.page_count, delivery.id
+    with session_scope(engine) as session:
+        assert claim_deliveries(session, "too-early", edition_id=1, limit=10) == []
+        review = record_review(session, get_edition(session, 2028), flow_run_id="r",
+                               requested_by="a")
+        skip(session, review, "test")
+    with session_scope(engine) as session:
+        worker = _claimed(session, session.get(Delivery, delivery_id))
+        assert record_outcome(session, delivery_id, worker, Outcome("sent", "3f6c-message"),
+                              actor="t")
     with session_scope(engine) as session:
         stored = session.exec(select(Delivery)).one()
         assert stored.pdf is None and stored.state == "sent"
         assert (stored.digest, stored.page_count, stored.message_id) == (
             digest, pages, "3f6c-message")
-        assert stored.sent_at is not None
-        confirm_delivery(session, stored, "3f6c-message")  # the same answer again: no change
-        with pytest.raises(OutboxError, match="already sent as 3f6c-message"):
-            confirm_delivery(session, stored, "another")
+        assert stored.sent_at is not None and stored.claimed_by is None
+        # The claim was used: a second outcome under it changes nothing.
+        assert not record_outcome(session, delivery_id, worker, Outcome("failed"), actor="t")
         with pytest.raises(OutboxError, match="pdf: no bytes stored"):
             document_pdf(stored)
 
 
-def test_a_duplicate_answer_without_message_id_still_confirms_and_wipes(engine, dossier_ids):
+def test_an_outcome_is_written_only_under_the_claim_that_holds_the_row(engine, dossier_ids):
+    with session_scope(engine) as session:
+        delivery_id = prepare_documents(session, "reminder-X-35", dossier_ids)[0].id
+    with session_scope(engine) as session:
+        worker = _claimed(session, session.get(Delivery, delivery_id))
+        assert not record_outcome(session, delivery_id, "another-worker",
+                                  Outcome("sent", "m"), actor="t")
+    with Session(engine) as session:
+        row = session.get(Delivery, delivery_id)
+        assert (row.state, row.claimed_by, row.attempts) == ("rendered", worker, 0)
+        assert not session.exec(select(AuditEvent).where(
+            AuditEvent.action == "delivery.sent")).all()
+
+
+def test_a_sent_outcome_needs_a_message_id_unless_the_e_box_had_it_already():
     # The e-Box answers 409 when the idempotency key was accepted before (a retry after a
     # crash); it may not repeat the messageId.
-    with session_scope(engine) as session:
-        delivery = prepare_access_code_letters(session, dossier_ids[:1])[0]
-        with pytest.raises(OutboxError, match="message_id: required"):
-            confirm_delivery(session, delivery, None)
-        confirm_delivery(session, delivery, None, duplicate=True)
-        assert delivery.state == "sent" and delivery.pdf is None and delivery.digest
+    with pytest.raises(OutboxError, match="message_id: required"):
+        Outcome("sent")
+    assert Outcome("sent", duplicate=True).state == "sent"
 
 
 def test_a_generated_key_is_private_and_announced(tmp_path, monkeypatch, caplog):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ebox_adapter import Document, Publication, SecurityClass
+from ebox_adapter import Document, EboxClient, EboxSettings, Publication, SecurityClass
+from ebox_adapter.sandbox_link import ensure_sender_key
 from ebox_sandbox.seed import enterprise_seed
 from tests.ebox.sandbox_server import ebox_sandbox  # noqa: F401 (fixture)
 
@@ -40,3 +41,30 @@ def seeded_sandbox(ebox_sandbox):  # noqa: F811 (the imported fixture)
     ebox_sandbox.admin.seed([enterprise_seed(n, f"Company {n}")
                              for n in (DIGITAL, DIGITAL_2, NEVER_LOGGED_IN, NOT_IN_CBE)])
     return ebox_sandbox
+
+
+# The adapter against in-process fakes (respx): an ACC host, a fresh key, no real sleeps.
+BASE = "https://services-acpt.socialsecurity.be"
+
+
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory):
+    return ensure_sender_key(tmp_path_factory.mktemp("key") / "key.pem")
+
+
+@pytest.fixture
+def settings(key_file) -> EboxSettings:
+    return EboxSettings(_env_file=None, base_url=BASE, client_id="fps:socelec",
+                        private_key_file=key_file,
+                        sender="0999999922", backoff_initial=0.5, backoff_max=30)
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def client(settings, sleeps):
+    with EboxClient(settings, sleep=sleeps.append, jitter=lambda: 1.0) as ebox:
+        yield ebox

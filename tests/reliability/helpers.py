@@ -7,15 +7,19 @@ lost and what was recorded wrongly.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
 from ebox_sandbox.seed import ebox_status
 from models import Delivery, Dossier, Enterprise, TechnicalUnit
+from models.approvals import record_review, skip
 from models.db import session_scope
 from models.delivery import FINAL_STATES
+from models.editions import get_edition
 from templates.batches import prepare_access_code_letters, prepare_documents
 from templates.kinds import BROCHURE
 from tests.flows.helpers import all_messages
@@ -33,9 +37,21 @@ SOAK_FAULT_KINDS = ("503", "429", "dropped_after_accept", "latency")
 EXPECTED_STATE = {"not_in_cbe": "rejected", "never_logged_in": "non_digital", "digital": "sent"}
 
 
+def fingerprint(engine) -> str:
+    """A digest of every row of every table: equal before and after means nothing changed."""
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = connection.execute(
+                sa_select(table).order_by(*table.primary_key.columns)).all()
+            digest.update(f"{table.name}:{rows!r}\n".encode())
+    return digest.hexdigest()
+
+
 def render_outbox(engine, access_codes: int, actor: str = "test") -> None:
     """Fill the outbox through the real renderers and outbox writer: access-code letters for
-    the first ``access_codes`` dossiers and a brochure for every dossier.
+    the first ``access_codes`` dossiers (released as a test may: a review with the approval
+    skipped) and a brochure for every dossier.
 
     A brochure is rendered once per language and shared (templates.render), so a few hundred
     rows cost about a second; the access-code letters (~0.1 s each) keep the secure, encrypted
@@ -45,6 +61,10 @@ def render_outbox(engine, access_codes: int, actor: str = "test") -> None:
         ids = list(session.exec(select(Dossier.id).order_by(col(Dossier.id))))
         prepare_access_code_letters(session, ids[:access_codes], actor=actor)
         prepare_documents(session, BROCHURE, ids, actor=actor)
+        review = record_review(session, get_edition(session, 2028), flow_run_id="",
+                               requested_by=actor)
+        if review is not None:
+            skip(session, review, actor)
 
 
 @dataclass

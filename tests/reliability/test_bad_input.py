@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import html
 import io
 import json
@@ -38,8 +37,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -75,6 +73,7 @@ from tests.ebox.sandbox_server import ebox_sandbox  # noqa: F401 (fixture)
 from tests.factories import load_sample
 from tests.portal.helpers import ManualClock, csrf_of, log_in, officer_dossier
 from tests.procedure.test_calendar_properties import assert_invariants
+from tests.reliability.helpers import fingerprint
 
 runner = CliRunner(env={"COLUMNS": "250"})  # rich wraps at the terminal width
 
@@ -97,17 +96,6 @@ def import_file(path, data: bytes):
     """``socelec registry import`` of ``data``, saved at ``path``."""
     path.write_bytes(data)
     return run("registry", "import", str(path))
-
-
-def fingerprint(engine) -> str:
-    """A digest of every row of every table: equal before and after means nothing changed."""
-    digest = hashlib.sha256()
-    with engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            rows = connection.execute(
-                sa_select(table).order_by(*table.primary_key.columns)).all()
-            digest.update(f"{table.name}:{rows!r}\n".encode())
-    return digest.hexdigest()
 
 
 # ----- the registry: hypothesis-generated files ------------------------------------------------

@@ -1,0 +1,55 @@
+"""``socelec outbox``: the letters held for staff, and sending them once the cause is fixed."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from cli.common import actor, console, database, fail
+from models.editions import EditionError, get_edition
+from tasks.held import held_report, release_held
+
+app = typer.Typer(help="The outbox: letters held for staff (tasks/held.py).",
+                  no_args_is_help=True)
+
+
+@app.command("held")
+def held_command(edition: int = typer.Option(2028, "--edition", help="Edition year.")) -> None:
+    """List the held letters with the reason each is held."""
+    try:
+        with database() as session:
+            rows = held_report(session, get_edition(session, edition).id)
+    except EditionError as exc:
+        raise fail(str(exc)) from None
+    if not rows:
+        console.print(f"edition {edition}: no letter is held")
+        return
+    table = Table(title=f"Edition {edition}: {len(rows)} held letter(s)")
+    for column in rows[0]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(value) for value in row.values()))
+    console.print(table)
+
+
+@app.command("release")
+def release_command(
+    edition: int = typer.Option(2028, "--edition", help="Edition year."),
+    delivery: list[int] = typer.Option(None, "--delivery",
+                                       help="Only these held letters (ids of `outbox held`)."),
+) -> None:
+    """Render the held letters again from the data as it is now and queue those that pass
+    (access-code letters then wait for the next approval); the others stay held."""
+    try:
+        with database() as session:
+            release = release_held(session, get_edition(session, edition).id,
+                                   delivery or None, actor=actor())
+    except EditionError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"released {len(release.released)} letter(s) "
+                  f"({len(release.reissued)} under a new key); "
+                  f"{len(release.still_held)} still held")
+    for delivery_id, reason in release.still_held.items():
+        console.print(f"  delivery {delivery_id}: {reason}", highlight=False)
+    if release.still_held:
+        raise typer.Exit(1)
