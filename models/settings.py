@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Four eyes: a deployment run (the Prefect UI) may skip the approval of a national mailing
     # only on a machine configured for training or demos.
     allow_unapproved_mailing: bool = False
+    # A print batch of access-code letters holds passwords in clear: its file is deleted this many
+    # days after it was written (redeliver does it), once the post has had it.
+    print_batch_retention_days: int = Field(default=30, ge=1)
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key for signing portal sessions and encrypting outbox secrets; "
