@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import uuid
 from pathlib import Path
@@ -30,3 +31,10 @@ def create_private_file(path: Path, data: bytes) -> bool:
         return False
     finally:
         temporary.unlink()
+
+
+def delete_private_file(path: Path) -> None:
+    """Delete ``path`` and any temporary file of it that a writer killed before its link left
+    behind (it may hold the same secrets). Only once nobody may still be creating ``path``."""
+    for leftover in (path, *path.parent.glob(f".{glob.escape(path.name)}.*")):
+        leftover.unlink(missing_ok=True)

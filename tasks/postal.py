@@ -17,7 +17,7 @@ from models.delivery_queue import DEFAULT_MAX_ATTEMPTS
 from models.dossier import Dossier
 from models.edition import Edition
 from models.editions import get_edition
-from models.files import create_private_file
+from models.files import create_private_file, delete_private_file
 from models.outbox import document_pdf
 from models.print_batch import PrintBatch
 from models.registry import Enterprise, TechnicalUnit
@@ -166,7 +166,7 @@ def delete_expired_print_batches(actor: str, now: datetime | None = None) -> int
         for batch, year in expired:
             # The file before the row: a crash between leaves a row the next run marks, never
             # a file the row says is gone.
-            Path(batch.path).unlink(missing_ok=True)
+            delete_private_file(Path(batch.path))
             if session.execute(
                     update(PrintBatch)
                     .where(col(PrintBatch.id) == batch.id, col(PrintBatch.deleted_at).is_(None))

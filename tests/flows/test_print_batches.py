@@ -4,7 +4,10 @@ the same time or crashes half-way, and the files with passwords in clear deleted
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -22,7 +25,7 @@ from models.settings import get_settings
 from tasks.postal import build_print_batch
 from templates.batches import prepare_access_code_letters, prepare_documents
 from tests.factories import load_sample
-from tests.flows.helpers import PASSWORD_RE, wait_for
+from tests.flows.helpers import PASSWORD_RE, REPO, wait_for
 
 # The reference on each address sheet: dossier number and document kind.
 REFERENCE_RE = re.compile(r"(\d{2}-(?:CPPT|CE)-\d{6}-\d{2}) · ([a-z][\w+-]*)")
@@ -218,3 +221,29 @@ def test_batches_with_passwords_are_deleted_after_the_retention_and_audited(
     get_settings.cache_clear()
     assert delete_expired_print_batches.fn("test:clean-up", now=later) == 1
     assert not Path(newer).exists() and Path(no_password).exists()  # no password: kept
+
+
+def test_a_build_killed_while_writing_is_written_by_the_next_and_leaves_no_copy_past_retention(
+        engine, print_dir):
+    load_sample(engine, 3)
+    letters = render_letters(engine)
+    make_non_digital(engine, letters)
+    # A worker process dies (no clean-up runs) with its batch claimed and the PDF complete in
+    # its temporary file, before linking it into place.
+    killed = subprocess.run(
+        [sys.executable, "-c", "import os, tasks.postal\n"
+         "os.link = lambda *args, **kwargs: os._exit(9)\n"
+         f"tasks.postal.build_print_batch.fn(2028, {str(print_dir)!r}, 'test:killed')\n"],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
+    assert killed.returncode == 9
+    [leftover] = print_dir.iterdir()
+    assert leftover.stat().st_mode & 0o777 == 0o600 and PASSWORD_RE.search(
+        " ".join(page.extract_text() for page in PdfReader(leftover).pages))
+
+    result = build_print_batch.fn(2028, str(print_dir), "test:next", now=T0)
+    [batch] = batches(engine)
+    assert result["batches"] == [{"path": batch.path, "letters": len(letters)}]
+    assert letters_in([batch.path]) == expected_letters(engine, letters)
+
+    assert tasks.postal.delete_expired_print_batches.fn("test", now=T0 + timedelta(days=31)) == 1
+    assert list(print_dir.iterdir()) == []  # the batch and the killed run's copy
