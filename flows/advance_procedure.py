@@ -4,6 +4,10 @@ Scheduled every day at 07:00 Europe/Brussels. One subflow per phase of § 1.2 (e
 in the UI) sends, to the open dossiers by their own calendar, the phase-transition notice when
 they enter the phase and the reminders that are due (procedure.mailings). Running it for every
 day of an edition in order sends each mailing once: the outbox row decides.
+
+A phase that fails does not stop the day: the later phases still run, the summary shows what
+was sent, and the run ends Failed naming the failed phases. Running the same day again sends
+only what is missing.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from tasks.delivery import check_delivery_configuration
 from tasks.reports import edition_status_report
 
 PHASES = [p for p in Phase if p is not Phase.preparation]
+
+
+class PhasesFailed(RuntimeError):
+    """Some phases of the day failed; the others ran and delivered their mailings."""
 
 
 def _day(as_of: date | str | None) -> date:
@@ -71,8 +79,12 @@ def advance_procedure(edition: int = 2028, as_of: date | None = None,
     day = _day(as_of)
     logger = get_run_logger()
     check_delivery_configuration(edition)  # before any document is rendered
-    results = {phase.value: phase_mailings(edition, day, phase.value, lead_days, batch_size)
-               for phase in PHASES}
+    states = {phase.value: phase_mailings(edition, day, phase.value, lead_days, batch_size,
+                                          return_state=True)
+              for phase in PHASES}
+    results = {phase: state.result() for phase, state in states.items() if state.is_completed()}
+    failed = {phase: state.message or state.name for phase, state in states.items()
+              if not state.is_completed()}
     rendered = merge_counts([r["rendered"] for r in results.values()])
     delivered = merge_counts([r["delivered"] for r in results.values()])
     status = edition_status_report(edition, day)
@@ -86,8 +98,16 @@ def advance_procedure(edition: int = 2028, as_of: date | None = None,
     lines += ["", "## Coming due (next 14 days)", "", "| from | mailing | dossiers |",
               "|---|---|---|"]
     lines += [f"| {u['date']} | {u['mailing']} | {u['dossiers']} |" for u in status["upcoming"]]
+    if failed:
+        lines += ["", "## Failed phases (run the day again to send what is missing)", "",
+                  "| phase | error |", "|---|---|"]
+        lines += [f"| {phase} | {message} |" for phase, message in failed.items()]
     create_markdown_artifact(markdown="\n".join(lines) + "\n",
                              key=f"advance-{edition}-summary",
                              description=f"Mailings of {day.isoformat()}")
     logger.info("rendered %s, delivered %s", rendered or "nothing", delivered or "nothing")
+    if failed:
+        raise PhasesFailed(f"phase(s) {', '.join(failed)} failed on {day.isoformat()} (the "
+                           "others ran; run the day again to send what is missing): "
+                           + "; ".join(f"{phase}: {message}" for phase, message in failed.items()))
     return {"as_of": day.isoformat(), "rendered": rendered, "delivered": delivered}

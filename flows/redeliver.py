@@ -2,6 +2,7 @@
 
 A company that never opened its e-Box gets the message all the same (201 + NO_DIGITAL_USER,
 ebox-enterprise-api § 2.5) but nobody reads it: its letters go into a print batch for the post.
+A print batch that holds passwords in clear is deleted once its retention has passed.
 """
 
 from __future__ import annotations
@@ -18,14 +19,20 @@ from flows.deliver_outbox import deliver_outbox
 from models.settings import get_settings
 from tasks.delivery import check_delivery_configuration
 from tasks.held import release_held_deliveries
-from tasks.postal import build_print_batch, non_digital_recipients, reset_exhausted
+from tasks.postal import (
+    build_print_batch,
+    delete_expired_print_batches,
+    non_digital_recipients,
+    reset_exhausted,
+)
 from tasks.reports import awaiting_approval, delivery_problems
 
 
 @flow(name="redeliver", flow_run_name="redeliver-{edition}")
 def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = True,
               release_held: bool = False) -> dict:
-    """Retry failed deliveries; list non-digital recipients; print their letters (once).
+    """Retry failed deliveries; list non-digital recipients; print their letters (once);
+    delete the print batches with passwords whose retention has passed.
 
     ``release_held``: render the held letters again from the corrected data and send those
     that now pass (``socelec outbox release``; access-code letters wait for an approval).
@@ -36,9 +43,10 @@ def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = 
     reset = reset_exhausted(edition, actor)
     delivered = deliver_outbox(edition, batch_size)
     recipients = non_digital_recipients(edition)
-    batch = {"letters": 0, "path": None}
+    printed = {"letters": 0, "batches": []}
     if print_letters:
-        batch = build_print_batch(edition, str(get_settings().data_dir / "print"), actor)
+        printed = build_print_batch(edition, str(get_settings().data_dir / "print"), actor)
+    deleted = delete_expired_print_batches(actor)
     problems = delivery_problems(edition)
     waiting = awaiting_approval(edition)
     released_line = (f"{released['released']} (still held: {released['still_held']})"
@@ -49,9 +57,10 @@ def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = 
     if problems:
         create_table_artifact(table=problems, key=f"redeliver-{edition}-problems",
                               description="Rejected and failed deliveries, with reasons")
-    if batch["path"]:
+    for batch in printed["batches"]:
         create_link_artifact(link=f"file://{batch['path']}", link_text="print batch",
                              description=f"{batch['letters']} letters with address sheets")
+    paths = ", ".join(b["path"] for b in printed["batches"])
     create_markdown_artifact(
         key=f"redeliver-{edition}-summary", description="Redelivery and postal batch",
         markdown=(f"# Edition {edition}: redelivery\n\n"
@@ -59,9 +68,12 @@ def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = 
                   f"- failed rows given new tries: {reset}\n"
                   f"- delivered now: {delivered or 'nothing'}\n"
                   f"- non-digital letters: {len(recipients)}\n"
-                  f"- printed now: {batch['letters']} ({batch['path'] or 'no new letters'})\n"
+                  f"- printed now: {printed['letters']} ({paths or 'no new letters'})\n"
+                  f"- print batches with passwords deleted (older than "
+                  f"{get_settings().print_batch_retention_days} days): {deleted}\n"
                   f"- still held, rejected or failed: {len(problems)}\n"
                   f"- access-code letters waiting for an approval (open-edition): {waiting}\n"))
     return {"reset": reset, "delivered": delivered, "non_digital": len(recipients),
-            "printed": batch["letters"], "print_batch": batch["path"], "problems": len(problems),
+            "printed": printed["letters"], "print_batches": [b["path"] for b in printed["batches"]],
+            "print_batches_deleted": deleted, "problems": len(problems),
             "released": released, "awaiting_approval": waiting}

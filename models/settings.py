@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Who may release a mailing of credential letters (comma-separated names, as the reverse
     # proxy in front of the Prefect UI identifies staff). The requester never approves.
     approvers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # A print batch of access-code letters holds passwords in clear: its file is deleted this many
+    # days after it was written (redeliver does it), once the post has had it.
+    print_batch_retention_days: int = Field(default=30, ge=1)
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key for signing portal sessions and encrypting outbox secrets; "

@@ -7,10 +7,10 @@ so a single-machine installation needs no set-up and keeps its sessions across r
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
+from models.files import create_private_file
 from models.settings import Settings
 
 KEY_FILE = "portal_secret_key"
@@ -20,17 +20,7 @@ def session_secret(settings: Settings) -> str:
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value()
     path = Path(settings.data_dir) / KEY_FILE
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        # O_EXCL: of two processes starting at once, one writes and both read the same key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    if not path.exists():
+        # Of two processes starting at once, one creates it and both read that key, complete.
+        create_private_file(path, secrets.token_urlsafe(48).encode("ascii"))
+    return path.read_text().strip()

@@ -1,11 +1,15 @@
 """A computed calendar as an iCalendar (RFC 5545) file for the election officer's agenda.
 
-One all-day event per step, on its effective date: the day the officer must act. The UID is
-built from the edition, Y and the step code, so importing a newer file (after a change of the
-company's closed days, say) updates the events instead of duplicating them; a new Y is a new
-procedure and gets new events. The output is byte-for-byte deterministic for the same input
-(DTSTAMP does not read the clock unless asked), so the outbox digest of a delivered file is
-stable.
+One all-day event per step, on its effective date: the day the officer must act. A dossier's
+events are identified (UID, RFC 5545 § 3.8.4.7) by its dossier number and the step code, so
+the CE and CPPT dossiers of one unit keep separate events in one agenda, and importing a newer
+file (a new Y, a change of the company's closed days) updates the events instead of
+duplicating them. Every event carries the dossier's calendar revision as its SEQUENCE (§
+3.8.7.4: https://www.rfc-editor.org/rfc/rfc5545#section-3.8.7.4), which the portal raises with
+each new Y, so an agenda takes the moved dates over the ones it holds. A calendar without a
+dossier (``socelec calendar``) is identified by edition and Y. The output is byte-for-byte
+deterministic for the same input (DTSTAMP does not read the clock unless asked), so the outbox
+digest of a delivered file is stable.
 """
 
 from __future__ import annotations
@@ -23,9 +27,13 @@ __all__ = ["PRODID", "calendar_to_ics", "event_uid"]
 PRODID = "-//FPS Employment//socelec social elections calendar//EN"
 
 
-def event_uid(calendar: Calendar, code: str) -> str:
-    """Stable UID of one step's event: edition, Y and step code."""
-    return f"socelec-{calendar.edition_year}-Y{calendar.y_day.isoformat()}-{code}@socelec"
+def _scope(calendar: Calendar, dossier_number: str | None) -> str:
+    return dossier_number or f"{calendar.edition_year}-Y{calendar.y_day.isoformat()}"
+
+
+def event_uid(calendar: Calendar, code: str, dossier_number: str | None = None) -> str:
+    """Stable UID of one step's event: the dossier number (else edition and Y) and step code."""
+    return f"socelec-{_scope(calendar, dossier_number)}-{code}@socelec"
 
 
 def _description(entry: CalendarEntry) -> str:
@@ -50,12 +58,16 @@ def calendar_to_ics(
     calendar: Calendar,
     title_prefix: str = "Social elections",
     *,
+    dossier_number: str | None = None,
+    sequence: int = 0,
     generated_at: datetime | None = None,
     title_of: Callable[[CalendarEntry], str] | None = None,
     description_of: Callable[[CalendarEntry], str] | None = None,
 ) -> bytes:
     """Serialise ``calendar`` as an .ics file.
 
+    ``dossier_number`` identifies the events (module docstring); ``sequence`` is the dossier's
+    calendar revision, the SEQUENCE of every event.
     ``generated_at`` stamps the events (DTSTAMP); by default it is midnight UTC on the legal
     date of X-60 so that the same calendar always gives the same bytes. ``title_of`` and
     ``description_of`` word an event in the reader's language (the officer portal passes
@@ -70,12 +82,13 @@ def calendar_to_ics(
     ical = ICalendar.new(
         prodid=PRODID,
         name=name,
-        uid=f"socelec-{calendar.edition_year}-Y{calendar.y_day.isoformat()}@socelec",
+        uid=f"socelec-{_scope(calendar, dossier_number)}@socelec",
     )
     for entry in calendar.entries:
         ical.add_component(
             Event.new(
-                uid=event_uid(calendar, entry.code),
+                uid=event_uid(calendar, entry.code, dossier_number),
+                sequence=sequence,
                 start=entry.effective_date,
                 end=entry.effective_date + timedelta(days=1),
                 summary=f"{title_prefix} {entry.code}: {title_of(entry)}",

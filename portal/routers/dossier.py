@@ -200,6 +200,8 @@ def choose_election_day(
     before = dossier.election_day
     if new_y != before:
         dossier.election_day = new_y
+        # The calendar file's SEQUENCE (procedure.ics); in SQL, so two changes at once both count.
+        dossier.calendar_revision = Dossier.calendar_revision + 1
         dossier.updated_at = now
         db.add(dossier)
         audit.record(

@@ -7,15 +7,24 @@ from datetime import date, timedelta
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
-from sqlmodel import Session, select
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterName,
+    FlowRunFilterParentFlowRunId,
+)
+from sqlmodel import Session, col, select
 
 from flows.advance_procedure import advance_procedure, phase_mailings
 from models import Delivery, Dossier, Edition
 from models.mailing_plan import due_by_kind
 from procedure import STEPS, Phase
+from tasks.campaign import render_documents
+from templates.batches import prepare_documents
 from tests.factories import load_sample
-from tests.flows.helpers import all_messages, in_threads, seed_sandbox
+from tests.flows.helpers import all_messages, assert_exactly_once, in_threads, seed_sandbox
 
 pytestmark = pytest.mark.integration
 
@@ -95,3 +104,58 @@ def test_every_day_of_an_edition_in_order_plans_each_mailing_exactly_once(engine
     for wanted in dossier_ids:
         kinds = {kind for kind, dossier_id in planned if dossier_id == wanted}
         assert kinds == expected_kinds, wanted
+
+
+def test_a_failed_phase_does_not_skip_the_later_ones_and_a_rerun_sends_only_the_rest(
+        prefect_server, engine, sandbox, advance, monkeypatch):
+    load_sample(engine, 8)
+    seed_sandbox(engine, sandbox)
+    with Session(engine) as session:
+        late = session.exec(select(Dossier).order_by(Dossier.id)).first()
+        late.election_day = date(2028, 5, 19)  # X = 19 February: in the pre-procedure on X_2028
+        session.commit()
+        late_id = late.id
+    # The pre-procedure notice cannot be rendered today (every try, retries without delay).
+    def broken(session, kind_code, *args, **kwargs):
+        if kind_code == "phase-pre_procedure":
+            raise RuntimeError("the pre-procedure template is broken")
+        return prepare_documents(session, kind_code, *args, **kwargs)
+
+    monkeypatch.setattr("tasks.campaign.prepare_documents", broken)
+    monkeypatch.setattr("flows.advance_procedure.render_documents",
+                        render_documents.with_options(retry_delay_seconds=0))
+
+    state = advance_procedure(edition=2028, as_of=X_2028, batch_size=50, return_state=True)
+    assert state.is_failed()
+    assert "pre_procedure" in state.message and "announcement" not in state.message
+    with Session(engine) as session:
+        sent = Counter(session.exec(select(Delivery.document_kind).where(
+            col(Delivery.state).in_(["sent", "non_digital"]))))
+        dossiers = len(session.exec(select(Dossier.id)).all())
+    # The announcement phase ran after the failed one and delivered to every other dossier.
+    assert sent == {"phase-announcement": dossiers - 1, "reminder-X": dossiers - 1}
+    assert len(all_messages(sandbox)) == sum(sent.values())
+    with get_client(sync_client=True) as client:
+        runs = {r.name: r.state.type.value for r in client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(
+                any_=[state.state_details.flow_run_id])))}
+        summary = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+            key=ArtifactFilterKey(any_=["advance-2028-summary"])))
+    assert runs["pre-procedure-2028-2028-02-08"] == "FAILED"
+    assert {runs[f"{p}-2028-2028-02-08"] for p in (
+        "announcement", "candidacy", "vote", "post-electoral")} == {"COMPLETED"}
+    assert len(summary) == 1
+    assert f"| reminder-X | {dossiers - 1} |" in summary[0].data
+    assert "pre_procedure" in summary[0].data and "the pre-procedure template is broken" in (
+        summary[0].data)
+
+    monkeypatch.setattr("tasks.campaign.prepare_documents", prepare_documents)
+    again = advance(X_2028)
+    assert again["rendered"] == {"phase-pre_procedure": 1}
+    with Session(engine) as session:
+        late_kinds = session.exec(select(Delivery.document_kind).where(
+            Delivery.dossier_id == late_id)).all()
+    assert late_kinds == ["phase-pre_procedure"]
+    assert_exactly_once(engine, sandbox)
+    assert len(all_messages(sandbox)) == sum(sent.values()) + 1

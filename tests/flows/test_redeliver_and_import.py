@@ -7,6 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.sorting import ArtifactSort
 from pypdf import PdfReader
 from sqlmodel import Session, func, select
 
@@ -47,7 +50,8 @@ def test_redeliver_sends_what_an_outage_left_and_prints_non_digital_letters_once
     assert result["non_digital"] == after["non_digital"] > 0
     assert non_digital_rows_have_a_sending_time(engine)  # the portal shows when it went
     assert result["printed"] == after["non_digital"]
-    batch = PdfReader(io.BytesIO(Path(result["print_batch"]).read_bytes()))
+    [path] = result["print_batches"]
+    batch = PdfReader(io.BytesIO(Path(path).read_bytes()))
     with Session(engine) as session:
         letter_pages = session.exec(select(func.sum(Delivery.page_count)).where(
             Delivery.state == "non_digital")).one()
@@ -57,6 +61,12 @@ def test_redeliver_sends_what_an_outage_left_and_prints_non_digital_letters_once
 
     again = redeliver(edition=2028, batch_size=20)
     assert again["printed"] == 0 and again["delivered"] == {}
+    assert again["print_batches_deleted"] == 0 and Path(path).exists()  # kept for 30 days
+    with get_client(sync_client=True) as client:
+        [summary] = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["redeliver-2028-summary"])), limit=1,
+            sort=ArtifactSort.CREATED_DESC)
+    assert "- print batches with passwords deleted (older than 30 days): 0" in summary.data
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -61,26 +61,31 @@ def officer_dossier(
     workers: tuple[int, int, int, int] = (60, 40, 30, 20),
     deliveries: tuple[tuple[str, str, str], ...] = (),
     name: str = "Dupont Logistique SA",
+    same_unit_as: Officer | None = None,
 ) -> Officer:
-    """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state)."""
+    """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state).
+    ``same_unit_as``: the other body of that officer's technical unit, instead of a new one."""
     password = generate_password()
     serial = next(_serial)
     with Session(engine) as session:
         edition = session.exec(select(Edition).where(Edition.year == year)).one()
-        base = 2_000_000 + serial
-        enterprise = Enterprise(
-            enterprise_number=f"{base:08d}{97 - base % 97:02d}", name=name, language=language,
-            street="Rue de la Gare 12", postal_code="4000", city="Liège",
-        )
-        blue, white, young, cadre = workers
-        unit = TechnicalUnit(
-            enterprise=enterprise, code=f"U{serial}", name=f"Siège {serial}",
-            street="Rue de la Gare 12", postal_code="4000", city="Liège",
-            workers_blue_collar=blue, workers_white_collar=white, workers_young=young,
-            workers_cadre=cadre, has_cppt=True, has_ce=body == "CE",
-        )
-        session.add(unit)
-        session.flush()
+        if same_unit_as is not None:
+            unit = session.get(Dossier, same_unit_as.dossier_id).technical_unit
+        else:
+            base = 2_000_000 + serial
+            enterprise = Enterprise(
+                enterprise_number=f"{base:08d}{97 - base % 97:02d}", name=name,
+                language=language, street="Rue de la Gare 12", postal_code="4000", city="Liège",
+            )
+            blue, white, young, cadre = workers
+            unit = TechnicalUnit(
+                enterprise=enterprise, code=f"U{serial}", name=f"Siège {serial}",
+                street="Rue de la Gare 12", postal_code="4000", city="Liège",
+                workers_blue_collar=blue, workers_white_collar=white, workers_young=young,
+                workers_cadre=cadre, has_cppt=True, has_ce=body == "CE",
+            )
+            session.add(unit)
+            session.flush()
         dossier = Dossier(
             edition_id=edition.id, technical_unit_id=unit.id, body=body,
             dossier_number=dossier_number(year, body, unit.id),

@@ -139,6 +139,40 @@ def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
     assert "n'utilise pas l'e-Box" in others
 
 
+def calendar_events(client, url) -> dict[str, tuple[date, int]]:
+    """UID → (start, SEQUENCE) of each event of the dossier's calendar download."""
+    response = client.get(f"{url}/calendar.ics")
+    assert response.status_code == 200 and response.content == client.get(
+        f"{url}/calendar.ics").content  # the same file for the same dossier
+    return {str(e["UID"]): (e.decoded("DTSTART"), e.decoded("SEQUENCE"))
+            for e in ICalendar.from_ical(response.content).walk("VEVENT")}
+
+
+def test_the_calendar_events_are_the_dossiers_own_and_a_new_y_raises_their_sequence(
+        client, engine):
+    ce, url = logged_in(client, engine, body="CE")
+    post_form(client, url, f"{url}/election-day", {"election_day": Y.isoformat()})
+    first = calendar_events(client, url)
+    assert len(first) == len(STEPS) and all(ce.number in uid for uid in first)
+    assert {sequence for _, sequence in first.values()} == {1}
+
+    post_form(client, url, f"{url}/election-day", {"election_day": "2028-05-16"})
+    post_form(client, url, f"{url}/election-day", {"election_day": "2028-05-16"})  # no change
+    moved = calendar_events(client, url)
+    assert moved.keys() == first.keys()  # the agenda updates the same events
+    assert {sequence for _, sequence in moved.values()} == {2}
+    uid = next(uid for uid in first if uid.endswith(f"{ce.number}-X-60@socelec"))
+    assert (first[uid][0], moved[uid][0]) == (date(2027, 12, 10), date(2027, 12, 17))  # Fri
+    assert dossier_row(engine, ce).calendar_revision == 2
+
+    # The CPPT of the same unit, on the same Y: events of its own, not the CE's.
+    cppt = officer_dossier(engine, same_unit_as=ce)
+    assert log_in(client, cppt).status_code == 303
+    cppt_url = f"/dossiers/{cppt.number}"
+    post_form(client, cppt_url, f"{cppt_url}/election-day", {"election_day": "2028-05-16"})
+    assert not calendar_events(client, cppt_url).keys() & moved.keys()
+
+
 def test_the_calendar_downloads_as_ics_in_the_page_language(client, engine):
     officer, url = logged_in(client, engine, language="nl")
     assert client.get(f"{url}/calendar.ics").status_code == 409  # no Y yet

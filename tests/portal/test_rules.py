@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -170,3 +172,32 @@ def test_the_session_key_is_generated_once_and_private(tmp_path):
     assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
     assert session_secret(Settings(data_dir=tmp_path, secret_key="from-the-environment")) == (
         "from-the-environment")
+
+
+def test_a_portal_starting_while_another_writes_the_session_key_never_reads_it_empty(
+        tmp_path, monkeypatch):
+    """Two portal processes start at once: the first is stopped the moment it opens the key
+    file for writing; the second reads the key meanwhile. Both must end with the same key."""
+    settings = Settings(data_dir=tmp_path, secret_key=None)
+    opened, read = threading.Event(), threading.Event()
+    fdopen = os.fdopen
+
+    def fdopen_then_wait(*args, **kwargs):
+        if threading.current_thread().name == "first":
+            opened.set()
+            read.wait(30)
+        return fdopen(*args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", fdopen_then_wait)
+    keys = {}
+    first = threading.Thread(target=lambda: keys.update(first=session_secret(settings)),
+                             name="first")
+    first.start()
+    assert opened.wait(30)
+    keys["second"] = session_secret(settings)
+    read.set()
+    first.join(30)
+    assert keys["second"] and keys["second"] == keys["first"]
+    assert (tmp_path / KEY_FILE).read_text() == keys["first"]
+    assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]  # no temporary file left

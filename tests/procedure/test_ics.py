@@ -75,3 +75,30 @@ def test_title_prefix_and_stamp():
     for event in events.values():
         assert str(event["SUMMARY"]).startswith("Élections sociales ")
         assert event.decoded("DTSTAMP") == stamp
+
+
+def test_each_dossier_has_its_own_events_and_a_new_y_updates_them_with_a_higher_sequence():
+    """The CE and CPPT dossiers of one unit share Y; an agenda holding both keeps both. A new
+    Y keeps the dossier's events (UID) and raises their SEQUENCE, so the agenda moves them."""
+    y = date(2024, 5, 17)
+    calendar = compute_calendar(E2024, y)
+    _, ce = _events(calendar_to_ics(calendar, dossier_number="24-CE-000007-88", sequence=1))
+    _, cppt = _events(calendar_to_ics(calendar, dossier_number="24-CPPT-000007-88", sequence=1))
+    assert len(ce) == len(cppt) == len(calendar.entries)
+    assert not ce.keys() & cppt.keys()
+    assert all("24-CE-000007-88" in uid for uid in ce)
+
+    moved = compute_calendar(E2024, date(2024, 5, 21))
+    again = calendar_to_ics(moved, dossier_number="24-CE-000007-88", sequence=2)
+    assert again == calendar_to_ics(moved, dossier_number="24-CE-000007-88", sequence=2)
+    _, after = _events(again)
+    assert after.keys() == ce.keys()
+    uid = event_uid(calendar, "X-60", "24-CE-000007-88")
+    assert after[uid].decoded("DTSTART") != ce[uid].decoded("DTSTART")
+    assert {e.decoded("SEQUENCE") for e in ce.values()} == {1}
+    assert {e.decoded("SEQUENCE") for e in after.values()} == {2}
+
+
+def test_every_event_carries_a_sequence():
+    _, events = _events(calendar_to_ics(compute_calendar(E2024, date(2024, 5, 13))))
+    assert {e.decoded("SEQUENCE") for e in events.values()} == {0}
