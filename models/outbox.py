@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +50,7 @@ from models.credentials import generate_password, hash_password
 from models.delivery import Delivery
 from models.dossier import Dossier
 from models.edition import Edition
+from models.files import create_private_file
 from models.registry import Enterprise, TechnicalUnit
 
 if TYPE_CHECKING:
@@ -104,25 +104,13 @@ def _generated_key(data_dir: Path) -> bytes:
         if path.stat().st_mode & 0o077:
             log.warning("%s is readable by other users; restrict it with chmod 600", path)
         return path.read_bytes().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    # Write a private temporary file, then link it into place: another worker starting at the
-    # same moment either wins the link or reads the complete key, never a half-written one.
-    temporary = data_dir / f".{KEY_FILE_NAME}.{os.getpid()}.{uuid.uuid4().hex}"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(Fernet.generate_key())
-    try:
-        os.link(temporary, path)
+    if create_private_file(path, Fernet.generate_key()):
         log.warning(
             "generated a new outbox key in %s (mode 0600): back it up, without it the stored "
             "credential letters cannot be read; set SOCELEC_OUTBOX_KEY when several machines "
             "share the database",
             path,
         )
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
     return path.read_bytes().strip()
 
 
