@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 
 from ebox_adapter.sandbox_link import ensure_sandbox
 from ebox_sandbox.seed import ebox_status
-from models import Delivery, Dossier, Enterprise, TechnicalUnit
+from models import AuditEvent, Delivery, Dossier, Enterprise, TechnicalUnit
 from models.credentials import verify_password
 from models.delivery_queue import claim_deliveries
 from models.editions import get_edition
@@ -206,3 +206,55 @@ def test_concurrent_claims_never_take_more_than_their_batch(engine):
     assert max(sizes) <= 10, sizes
     claimed_ids = [i for claim in claims for i in claim]
     assert len(claimed_ids) == len(set(claimed_ids)) == rows
+
+
+def test_a_lease_shorter_than_the_e_box_latency_sends_and_records_each_letter_once(
+        prefect_server, engine, sandbox, tmp_path, monkeypatch):
+    """Each publication takes 6 s, the lease 5 s. The first worker claims every row in one
+    batch; the second starts once they are claimed and finds them held. The first renews its
+    lease while it works, so the second never takes a row from under it: every row published
+    once (no 409 at all), claimed once, recorded once, by the worker that published it."""
+    monkeypatch.setenv("SOCELEC_DELIVERY_LEASE_SECONDS", "5")
+    load_sample(engine, 6)
+    seed_sandbox(engine, sandbox)
+    render_outbox(engine, access_codes=2)
+    sandbox.admin.set_faults(latency_ms=6000)
+    for name in WORKERS:
+        ensure_sandbox(sandbox.settings.model_copy(
+            update={"base_url": None, "client_id": client_id(name)}), data_dir=sandbox.data_dir)
+    code = ("import json; from flows.deliver_outbox import deliver_outbox\n"
+            "print('RESULT', json.dumps(deliver_outbox(edition=2028, batch_size=100)))\n")
+    logs = {name: tmp_path / f"worker-{name}.log" for name in WORKERS}
+    with ExitStack() as stack:
+        first = stack.enter_context(campaign_worker(
+            code, env={"SOCELEC_EBOX_CLIENT_ID": client_id("one")}, log=logs["one"]))
+        with Session(engine) as session:
+            rows = len(session.exec(select(Delivery.id)).all())
+
+        def all_claimed() -> bool:
+            with Session(engine) as session:
+                return len(session.exec(select(Delivery.id).where(
+                    col(Delivery.claimed_by).is_not(None))).all()) == rows
+
+        wait_for(lambda: all_claimed() or first.poll() is not None, 60,
+                 "the first worker's claim")
+        second = stack.enter_context(campaign_worker(
+            code, env={"SOCELEC_EBOX_CLIENT_ID": client_id("two")}, log=logs["two"]))
+        for worker in (first, second):
+            worker.wait(180)
+    for name, worker in zip(WORKERS, (first, second), strict=True):
+        assert worker.returncode == 0, f"worker {name}:\n{logs[name].read_text()[-3000:]}"
+
+    audit = audit_deliveries(engine, sandbox)
+    assert audit.problems() == [], audit.summary()
+    pressure = sandbox.admin.faults()["pressure"]
+    print(f"\nlease 5 s, 6 s per publication: {audit.summary()}; per worker "
+          f"{dict(audit.by_client)}; e-Box {pressure}")
+    assert pressure.get("duplicates", 0) == 0  # nobody re-sent a row another still held
+    assert audit.by_client[client_id("one")] == rows
+    with Session(engine) as session:
+        claims = Counter(session.exec(select(Delivery.claims)).all())
+        outcomes = Counter(session.exec(select(AuditEvent.subject).where(
+            col(AuditEvent.action).like("delivery.%"))).all())
+    assert claims == {1: rows}  # each row claimed once
+    assert len(outcomes) == rows and set(outcomes.values()) == {1}  # recorded once

@@ -104,7 +104,8 @@ def served(tmp_path_factory) -> Iterator[Served]:
             # The runner looks for runs to start every second, not every 10 s.
             cwd=data_dir, env=clean_environment(data_dir, PREFECT_RUNNER_POLL_FREQUENCY="1",
                                   # the UI test starts the campaign with yes=True
-                                  SOCELEC_ALLOW_UNAPPROVED_MAILING="1"),
+                                  SOCELEC_ALLOW_UNAPPROVED_MAILING="1",
+                                  SOCELEC_APPROVERS="Marie Second, Bart Maes"),
             stdout=out, stderr=subprocess.STDOUT)
     try:
         urls = wait_for(lambda: _urls(log.read_text()), START_TIMEOUT, "socelec serve's URLs",

@@ -12,13 +12,14 @@ are gone.
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.stack.conftest import ROOT, Served, wait_for
+from tests.stack.conftest import ROOT, Served, clean_environment, socelec, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -79,7 +80,8 @@ def campaign_run(served) -> dict:
 
     with temporary_settings(updates={PREFECT_API_URL: served.api_url}):
         flow_run = run_deployment("open-edition/open-edition", timeout=0,
-                                  parameters={"edition": 2028, "yes": True})
+                                  parameters={"edition": 2028, "yes": True,
+                                              "requested_by": "Test Runner"})
     return wait_for(lambda: (lambda run: run if run["state"]["type"] in (
         "COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None)(
         served.api("GET", f"/flow_runs/{flow_run.id}")), 300, "the campaign run",
@@ -131,3 +133,72 @@ def test_prefect_ui_shows_deployments_schedule_and_campaign_summary(served, camp
         context.close()
         browser.close()
 
+
+
+def _import(served: Served, companies: int, seed: int) -> set[str]:
+    """`socelec registry import` of new sample companies into the served database."""
+    from models.registry_sample import sample_registry
+
+    path = served.data_dir / f"registry-{seed}.csv"
+    path.write_text(sample_registry(companies, seed=seed))
+    subprocess.run(socelec("registry", "import", str(path)), cwd=served.data_dir,
+                   env=clean_environment(served.data_dir), check=True, capture_output=True)
+    return {line.split(",")[0] for line in path.read_text().splitlines()[1:]}
+
+
+def _finished(served: Served, flow_run_id) -> dict | None:
+    run = served.api("GET", f"/flow_runs/{flow_run_id}")
+    return run if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+
+
+def test_an_approval_releases_only_the_letters_its_review_counted(served):
+    """A deployment run suspends for the approval and, resumed, runs again from the top: the
+    letters of companies imported meanwhile are rendered then, and wait for the next approval
+    instead of going out under this one."""
+    from prefect.deployments import run_deployment
+    from prefect.flow_runs import resume_flow_run
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from sqlmodel import Session, select
+
+    from models import (
+        ApprovalCoverage,
+        Delivery,
+        Dossier,
+        Enterprise,
+        MailingApproval,
+        TechnicalUnit,
+    )
+    from models.approvals import covered_ids
+    from models.db import make_engine
+
+    reviewed = _import(served, 3, seed=71)
+    with temporary_settings(updates={PREFECT_API_URL: served.api_url}):
+        flow_run = run_deployment("open-edition/open-edition", timeout=0, parameters={
+            "edition": 2028, "requested_by": "Anne Peeters"})
+        wait_for(lambda: served.api("GET", f"/flow_runs/{flow_run.id}")["state"]["name"]
+                 == "Suspended", 240, "the suspended campaign", served.process, served.log)
+        during = _import(served, 3, seed=72) - reviewed  # imported while it waits
+        resume_flow_run(flow_run.id, run_input={"approver": "Marie Second", "approved": True,
+                                                "comment": "counts checked"})
+        run = wait_for(lambda: _finished(served, flow_run.id), 300, "the resumed campaign",
+                       served.process, served.log)
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    engine = make_engine(f"sqlite:///{served.data_dir / 'socelec.db'}")
+    with Session(engine) as session:
+        review = session.exec(select(MailingApproval).where(
+            MailingApproval.flow_run_id == str(flow_run.id))).one()
+        letters = session.exec(select(Delivery, Enterprise.enterprise_number)
+                               .join(Dossier).join(TechnicalUnit).join(Enterprise)
+                               .where(Delivery.document_kind == "access-code")).all()
+        covered = covered_ids(session, [d.id for d, _ in letters])
+        coverage = set(session.exec(select(ApprovalCoverage.delivery_id).where(
+            ApprovalCoverage.approval_id == review.id)).all())
+    engine.dispose()
+    later = [d for d, number in letters if number in during]
+    assert (review.status, review.approver, review.requested_by) == (
+        "approved", "Marie Second", "Anne Peeters")
+    assert later and all(d.state == "rendered" and d.id not in covered for d in later)
+    counted = [d for d, number in letters if number in reviewed]
+    assert counted and all(d.state in ("sent", "non_digital", "rejected") for d in counted)
+    assert {d.id for d in counted} <= coverage and not {d.id for d in later} & coverage
+    assert review.letters == len(coverage)
