@@ -65,10 +65,16 @@ def publish_threads() -> int:
     return min(PUBLISH_THREADS, in_flight.limit)
 
 
+# Prefect's shortest slot lease: the client renews it while the batch works, and a worker
+# killed mid-batch holds its slots only this long.
+SLOT_LEASE_SECONDS = 60
+
+
 @contextmanager
 def publication_slots(threads: int) -> Iterator[None]:
     """Hold ``threads`` in-flight slots while a batch publishes."""
-    with concurrency(IN_FLIGHT_LIMIT, occupy=threads, strict=True):
+    with concurrency(IN_FLIGHT_LIMIT, occupy=threads, strict=True,
+                     lease_duration=SLOT_LEASE_SECONDS):
         yield
 
 

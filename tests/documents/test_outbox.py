@@ -272,3 +272,35 @@ def test_a_tampered_letter_is_detected(engine, dossier_ids):
         delivery.pdf = delivery.pdf.replace(b"%PDF-1.7", b"%PDF-1.6", 1)
         with pytest.raises(OutboxError, match="digest: the stored PDF does not match"):
             document_pdf(delivery)
+
+
+def test_the_same_delivery_has_the_same_key_in_a_database_rebuilt_by_a_reimport(tmp_path):
+    """The units of a rebuilt database are numbered anew (another import order, an extra
+    company first): each letter keeps its key, and no key passes to another company."""
+    from models.db import make_engine
+    from models.setup import ensure_database
+
+    def keys(database: str, first_companies: int) -> dict[tuple, str]:
+        engine = make_engine(f"sqlite:///{tmp_path / database}")
+        ensure_database(engine)
+        if first_companies:
+            load_sample(engine, first_companies, seed=99, open_edition=False)
+        load_sample(engine, companies=3)
+        with session_scope(engine) as session:
+            ids = list(session.exec(select(Dossier.id)))
+            prepare_documents(session, "reminder-X-60", ids)
+            identities = delivery_identities(session, ids)
+            found = {(identities[d.dossier_id].enterprise_number,
+                      identities[d.dossier_id].unit_code, identities[d.dossier_id].body):
+                     (d.idempotency_key, d.dossier_id)
+                     for d in session.exec(select(Delivery))}
+        engine.dispose()
+        return found
+
+    original, rebuilt = keys("original.db", 0), keys("rebuilt.db", 4)
+    common = set(original) & set(rebuilt)
+    assert len(common) == len(original)  # the same letters of the same companies
+    assert any(original[k][1] != rebuilt[k][1] for k in common)  # renumbered...
+    assert all(original[k][0] == rebuilt[k][0] for k in common)  # ...same keys
+    others = {key for k, (key, _) in rebuilt.items() if k not in original}
+    assert not others & {key for key, _ in original.values()}
