@@ -181,23 +181,35 @@ def run_plain(workers: int) -> Counter:
     phases["open"] = time.perf_counter() - started
     with Session(get_engine()) as session:
         ids = list(session.exec(select(Dossier.id).order_by(col(Dossier.id))))
-        firsts = list(session.exec(select(func.min(Dossier.id)).join(TechnicalUnit)
-                                   .join(Enterprise).group_by(Enterprise.id)))
+        firsts = list(
+            session.exec(
+                select(func.min(Dossier.id))
+                .join(TechnicalUnit)
+                .join(Enterprise)
+                .group_by(Enterprise.id)
+            )
+        )
         edition_id = get_edition(session, 2028).id
     with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_render, [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]))
-        list(pool.map(_brochures, [firsts[i:i + BATCH] for i in range(0, len(firsts), BATCH)]))
+        list(pool.map(_render, [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]))
+        list(pool.map(_brochures, [firsts[i : i + BATCH] for i in range(0, len(firsts), BATCH)]))
     phases["render"] = time.perf_counter() - started - sum(phases.values())
     outcomes: Counter = Counter()
     batches = (2 * len(ids)) // BATCH + 2
     with ThreadPoolExecutor(4) as pool:
-        for result in pool.map(lambda n: deliver_claimed(
-                get_engine(), f"bench-{n}-{uuid.uuid4().hex[:6]}", edition_id, BATCH),
-                range(batches)):
+        for result in pool.map(
+            lambda n: deliver_claimed(
+                get_engine(), f"bench-{n}-{uuid.uuid4().hex[:6]}", edition_id, BATCH
+            ),
+            range(batches),
+        ):
             outcomes.update(result)
     phases["deliver"] = time.perf_counter() - started - sum(phases.values())
-    print("   plain phases: " + ", ".join(f"{name} {seconds:.1f} s"
-                                         for name, seconds in phases.items()), flush=True)
+    print(
+        "   plain phases: "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()),
+        flush=True,
+    )
     return outcomes
 
 
@@ -224,12 +236,21 @@ def measure(kind: str, dossiers: int, workers: int) -> dict:
                 outcomes = run_plain(workers) if kind == "plain" else run_prefect(workers)
                 wall = time.perf_counter() - start
             messages = sandbox.admin.stats()["messages"]
-    run = {"kind": kind, "dossiers": dossiers, "wall": wall, "outcomes": dict(outcomes),
-           "messages": messages, "peak": memory.peak}
-    print(f"{kind:>8} {dossiers:>6} dossiers, {workers} render worker(s): {wall:7.1f} s, "
-          f"{dossiers / wall:6.1f} dossiers/s, "
-          f"{messages} e-Box messages, outcomes {dict(outcomes)}, "
-          f"peak memory {memory.peak / 1024**2:,.0f} MB", flush=True)
+    run = {
+        "kind": kind,
+        "dossiers": dossiers,
+        "wall": wall,
+        "outcomes": dict(outcomes),
+        "messages": messages,
+        "peak": memory.peak,
+    }
+    print(
+        f"{kind:>8} {dossiers:>6} dossiers, {workers} render worker(s): {wall:7.1f} s, "
+        f"{dossiers / wall:6.1f} dossiers/s, "
+        f"{messages} e-Box messages, outcomes {dict(outcomes)}, "
+        f"peak memory {memory.peak / 1024**2:,.0f} MB",
+        flush=True,
+    )
     return run
 
 
@@ -237,8 +258,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 11569])
     parser.add_argument("--skip-plain", action="store_true")
-    parser.add_argument("--no-one-worker", action="store_true",
-                        help="skip the Prefect run with 1 render worker at the first size")
+    parser.add_argument(
+        "--no-one-worker",
+        action="store_true",
+        help="skip the Prefect run with 1 render worker at the first size",
+    )
     args = parser.parse_args()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
@@ -247,27 +271,37 @@ def main() -> None:
     from flows.runner import render_workers
 
     workers = render_workers()
-    print(f"machine: {cpu_description()}, Python "
-          f"{platform.python_version()}; {workers} render workers, batches of {BATCH}")
-    with (prefect_test_harness(server_startup_timeout=120),
-          temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})):
+    print(
+        f"machine: {cpu_description()}, Python "
+        f"{platform.python_version()}; {workers} render workers, batches of {BATCH}"
+    )
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         for size in args.sizes:
             runs = [] if args.skip_plain else [measure("plain", size, workers)]
             runs.append(measure("prefect", size, workers))
             prefect = runs[-1]
             verdict = "meets" if prefect["wall"] < TARGET_SECONDS * size / 11569 else "misses"
-            print(f"         time target (scaled to {size}): {verdict}; memory target "
-                  f"{'met' if prefect['peak'] < TARGET_MEMORY else 'missed'}")
+            print(
+                f"         time target (scaled to {size}): {verdict}; memory target "
+                f"{'met' if prefect['peak'] < TARGET_MEMORY else 'missed'}"
+            )
             if not args.skip_plain:
                 share = (prefect["wall"] - runs[0]["wall"]) / prefect["wall"]
-                print(f"         orchestration share: {share:.1%} of the wall time "
-                      f"(prefect/plain = {prefect['wall'] / runs[0]['wall']:.2f}); target "
-                      f"under {TARGET_SHARE:.0%}")
+                print(
+                    f"         orchestration share: {share:.1%} of the wall time "
+                    f"(prefect/plain = {prefect['wall'] / runs[0]['wall']:.2f}); target "
+                    f"under {TARGET_SHARE:.0%}"
+                )
             if size == args.sizes[0] and workers > 1 and not args.no_one_worker:
                 one = measure("prefect", size, 1)
-                print(f"         {workers} render workers vs 1: "
-                      f"{one['wall'] / prefect['wall']:.2f}x as fast "
-                      f"({prefect['wall']:.1f} s vs {one['wall']:.1f} s)")
+                print(
+                    f"         {workers} render workers vs 1: "
+                    f"{one['wall'] / prefect['wall']:.2f}x as fast "
+                    f"({prefect['wall']:.1f} s vs {one['wall']:.1f} s)"
+                )
 
 
 if __name__ == "__main__":

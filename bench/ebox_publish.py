@@ -33,8 +33,9 @@ def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info
-                       if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -42,10 +43,15 @@ def machine() -> str:
 
 def letter(key: str, index: int, pdf: bytes) -> Publication:
     return Publication(
-        enterprise_number=RECIPIENTS[index % len(RECIPIENTS)], language="nl",
-        subject="Sociale verkiezingen 2028: uw toegangscodes", document_kind="access_code",
-        carries_credential=True, security_class=SecurityClass.secure,
-        main=Document(f"toegangscodes-{index}.pdf", pdf), idempotency_key=key)
+        enterprise_number=RECIPIENTS[index % len(RECIPIENTS)],
+        language="nl",
+        subject="Sociale verkiezingen 2028: uw toegangscodes",
+        document_kind="access_code",
+        carries_credential=True,
+        security_class=SecurityClass.secure,
+        main=Document(f"toegangscodes-{index}.pdf", pdf),
+        idempotency_key=key,
+    )
 
 
 def run(label: str, settings, count: int, threads: int, shared: bool, pdf: bytes) -> float:
@@ -55,6 +61,7 @@ def run(label: str, settings, count: int, threads: int, shared: bool, pdf: bytes
         with EboxClient(settings) as ebox, ThreadPoolExecutor(threads) as pool:
             list(pool.map(lambda i: ebox.publish(letter(keys[i], i, pdf)), range(count)))
     else:
+
         def one(i: int) -> None:
             with EboxClient(settings) as ebox:
                 ebox.publish(letter(keys[i], i, pdf))
@@ -74,15 +81,15 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"{args.messages} publications per run, {args.pdf_kb} kB PDF each, secure class")
     with tempfile.TemporaryDirectory() as tmp, running_sandbox(Path(tmp)) as sandbox:
-        sandbox.admin.seed([enterprise_seed(n, f"Bench {n}", status="digital")
-                            for n in RECIPIENTS])
+        sandbox.admin.seed([enterprise_seed(n, f"Bench {n}", status="digital") for n in RECIPIENTS])
         for threads in (int(t) for t in args.threads.split(",")):
-            shared = run(f"shared-{threads}", sandbox.settings, args.messages, threads, True,
-                         pdf)
+            shared = run(f"shared-{threads}", sandbox.settings, args.messages, threads, True, pdf)
             fresh = run(f"fresh-{threads}", sandbox.settings, args.messages, threads, False, pdf)
-            print(f"{threads} thread(s): shared client {shared:7.1f} publications/s | "
-                  f"new client per message {fresh:7.1f} publications/s | "
-                  f"ratio {shared / fresh:4.1f}x")
+            print(
+                f"{threads} thread(s): shared client {shared:7.1f} publications/s | "
+                f"new client per message {fresh:7.1f} publications/s | "
+                f"ratio {shared / fresh:4.1f}x"
+            )
         stats = sandbox.admin.stats()
     print(f"sandbox holds {stats['messages']} messages, {stats['distinct_keys']} distinct keys")
 

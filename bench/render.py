@@ -55,9 +55,14 @@ def contexts(count: int, language: str, first: int = 1) -> list[LetterContext]:
     """Fictitious dossiers, alternating bodies, half with a day Y, each with a password."""
     return [
         sample_context(
-            EDITION, language=language, body=("CPPT", "CE")[i % 2], serial=i,
-            election_day=date(2028, 5, 9) if i % 2 else None, password=generate_password(),
-            issued_on=date(2027, 11, 15), specimen=False,
+            EDITION,
+            language=language,
+            body=("CPPT", "CE")[i % 2],
+            serial=i,
+            election_day=date(2028, 5, 9) if i % 2 else None,
+            password=generate_password(),
+            issued_on=date(2027, 11, 15),
+            specimen=False,
         )
         for i in range(first, first + count)
     ]
@@ -75,7 +80,7 @@ def _render_batches(batches: list[list[LetterContext]]) -> tuple[int, float, int
 
 
 def batched(letters: list[LetterContext], batch_size: int, workers: int) -> dict[str, float]:
-    batches = [letters[i:i + batch_size] for i in range(0, len(letters), batch_size)]
+    batches = [letters[i : i + batch_size] for i in range(0, len(letters), batch_size)]
     shares = [batches[w::workers] for w in range(workers)]
     started = time.perf_counter()
     # fork: the workers inherit the warmed-up parent (fonts, templates), like a running worker.
@@ -121,8 +126,10 @@ def subsetter() -> str:
 
 
 def machine() -> str:
-    return (f"machine: {cpu_description()}; Python {platform.python_version()}, WeasyPrint "
-            f"{weasyprint.__version__} (font subsetting: {subsetter()}), pypdf {pypdf.__version__}")
+    return (
+        f"machine: {cpu_description()}; Python {platform.python_version()}, WeasyPrint "
+        f"{weasyprint.__version__} (font subsetting: {subsetter()}), pypdf {pypdf.__version__}"
+    )
 
 
 def main() -> None:
@@ -133,9 +140,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--language", choices=("fr", "nl", "de"), default="fr")
     parser.add_argument("--sweep", action="store_true", help="also measure WeasyPrint options")
-    parser.add_argument("--subsetter", choices=("harfbuzz", "fonttools"), default="harfbuzz",
-                        help="fonttools: force WeasyPrint's fallback, as on a machine without "
-                        "libharfbuzz-subset0 (bench only)")
+    parser.add_argument(
+        "--subsetter",
+        choices=("harfbuzz", "fonttools"),
+        default="harfbuzz",
+        help="fonttools: force WeasyPrint's fallback, as on a machine without "
+        "libharfbuzz-subset0 (bench only)",
+    )
     args = parser.parse_args()
     if args.subsetter == "fonttools":
         weasyprint.pdf.fonts.harfbuzz_subset = None  # WeasyPrint then subsets with fontTools
@@ -145,21 +156,29 @@ def main() -> None:
 
     letters = contexts(args.letters, args.language)
     result = batched(letters, args.batch_size, args.workers)
-    print(f"batched path: {args.letters} access-code letters, {result['batches']} batches of "
-          f"{args.batch_size}, {args.workers} worker process(es): {result['wall_ms']:.1f} ms per "
-          f"letter ({result['cpu_ms']:.1f} ms CPU per letter, {result['kb']:.1f} kB per letter; "
-          f"{subsetter()} subsetting)")
+    print(
+        f"batched path: {args.letters} access-code letters, {result['batches']} batches of "
+        f"{args.batch_size}, {args.workers} worker process(es): {result['wall_ms']:.1f} ms per "
+        f"letter ({result['cpu_ms']:.1f} ms CPU per letter, {result['kb']:.1f} kB per letter; "
+        f"{subsetter()} subsetting)"
+    )
     single = one_per_letter(contexts(args.sample, args.language, first=args.letters + 1))
-    print(f"one WeasyPrint document per letter (sample of {args.sample}, 1 process): "
-          f"{single['wall_ms']:.1f} ms per letter ({single['cpu_ms']:.1f} ms CPU per letter, "
-          f"{single['kb']:.1f} kB per letter; {subsetter()} subsetting)")
+    print(
+        f"one WeasyPrint document per letter (sample of {args.sample}, 1 process): "
+        f"{single['wall_ms']:.1f} ms per letter ({single['cpu_ms']:.1f} ms CPU per letter, "
+        f"{single['kb']:.1f} kB per letter; {subsetter()} subsetting)"
+    )
     ratio = single["wall_ms"] / result["wall_ms"]
     cpu_ratio = single["cpu_ms"] / result["cpu_ms"]
-    print(f"ratio: the batched path is {ratio:.1f}x faster per letter as run "
-          f"({cpu_ratio:.1f}x less CPU per letter)")
+    print(
+        f"ratio: the batched path is {ratio:.1f}x faster per letter as run "
+        f"({cpu_ratio:.1f}x less CPU per letter)"
+    )
     met = ratio >= TARGET_RATIO and result["wall_ms"] < TARGET_MS
-    print(f"target (>= {TARGET_RATIO}x and < {TARGET_MS} ms per letter, {subsetter()} "
-          f"subsetting): {'met' if met else 'not met'}")
+    print(
+        f"target (>= {TARGET_RATIO}x and < {TARGET_MS} ms per letter, {subsetter()} "
+        f"subsetting): {'met' if met else 'not met'}"
+    )
     if args.sweep:
         sweep(args.language, min(args.batch_size, 60))
 

@@ -92,8 +92,9 @@ def row_states() -> dict[str, int]:
     from models.delivery import Delivery
 
     with Session(get_engine()) as session:
-        return dict(session.exec(select(Delivery.state, func.count())
-                                 .group_by(Delivery.state)).all())
+        return dict(
+            session.exec(select(Delivery.state, func.count()).group_by(Delivery.state)).all()
+        )
 
 
 def render(path: Path, dossiers: int, batch_size: int) -> None:
@@ -115,18 +116,26 @@ def render(path: Path, dossiers: int, batch_size: int) -> None:
         import_registry(session, parse_registry(registry_for(dossiers).encode()), actor="bench")
         session.commit()
     started = time.perf_counter()
-    with progress(lambda: f"{sum(row_states().values())} documents rendered and stored "
-                          "(a batch of letters is stored at once)"):
+    with progress(
+        lambda: (
+            f"{sum(row_states().values())} documents rendered and stored "
+            "(a batch of letters is stored at once)"
+        )
+    ):
         summary = open_edition(edition=EDITION, batch_size=batch_size, dry_run=True, yes=True)
     get_engine().dispose()
     draft.rename(path)  # only a complete render is kept
-    print(f"rendered {summary['letters_rendered']} access-code letters and "
-          f"{summary['brochures_rendered']} brochures in {time.perf_counter() - started:.0f} s "
-          f"(not part of the comparison)", flush=True)
+    print(
+        f"rendered {summary['letters_rendered']} access-code letters and "
+        f"{summary['brochures_rendered']} brochures in {time.perf_counter() - started:.0f} s "
+        f"(not part of the comparison)",
+        flush=True,
+    )
 
 
-def deliver(name: str, rendered: Path, workdir: Path, batch_size: int, faults: dict | None,
-            seed: int) -> dict:
+def deliver(
+    name: str, rendered: Path, workdir: Path, batch_size: int, faults: dict | None, seed: int
+) -> dict:
     """One delivery run on a copy of the rendered outbox and a fresh sandbox; its figures."""
     from ebox_adapter.settings import EboxSettings
     from flows.deliver_outbox import deliver_outbox
@@ -152,22 +161,26 @@ def deliver(name: str, rendered: Path, workdir: Path, batch_size: int, faults: d
         def line() -> str:
             states = row_states()
             done = sum(v for k, v in states.items() if k in ("sent", "non_digital", "rejected"))
-            return (f"{name}: {done}/{total} final {states}; e-Box messages "
-                    f"{sandbox.admin.stats()['messages']}; faults "
-                    f"{sandbox.admin.faults()['counts']}")
+            return (
+                f"{name}: {done}/{total} final {states}; e-Box messages "
+                f"{sandbox.admin.stats()['messages']}; faults "
+                f"{sandbox.admin.faults()['counts']}"
+            )
 
         with progress(line):
             started = time.perf_counter()
-            outcomes = deliver_outbox(edition=EDITION, batch_size=batch_size,
-                                      kinds=CAMPAIGN_KINDS)
+            outcomes = deliver_outbox(edition=EDITION, batch_size=batch_size, kinds=CAMPAIGN_KINDS)
             wall = time.perf_counter() - started
         audit = audit_deliveries(get_engine(), sandbox)
         injected = sandbox.admin.faults()["counts"]
     get_engine().dispose()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{name}: {wall:.1f} s, {audit.deliveries / wall:.1f} documents/s (load average now "
-          f"{load}); outcomes {outcomes}; faults injected {injected or 'none'}\n"
-          f"  audit: {audit.summary()}", flush=True)
+    print(
+        f"{name}: {wall:.1f} s, {audit.deliveries / wall:.1f} documents/s (load average now "
+        f"{load}); outcomes {outcomes}; faults injected {injected or 'none'}\n"
+        f"  audit: {audit.summary()}",
+        flush=True,
+    )
     for problem in audit.problems():
         print(f"  PROBLEM: {problem}")
     return {"wall": wall, "audit": audit, "faults": injected}
@@ -187,13 +200,16 @@ def campaign_counts(rendered: Path) -> dict[str, int]:
             select(Delivery.document_kind, Enterprise.enterprise_number)
             .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
             .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
-            .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))).all()
+            .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
+        ).all()
         dossiers = len(session.exec(select(Dossier.id)).all())
     get_engine().dispose()
-    return {"dossiers": dossiers,
-            "access_codes": sum(kind == "access-code" for kind, _ in rows),
-            "brochures": sum(kind == "brochure" for kind, _ in rows),
-            "not_in_cbe": sum(ebox_status(number) == "not_in_cbe" for _, number in rows)}
+    return {
+        "dossiers": dossiers,
+        "access_codes": sum(kind == "access-code" for kind, _ in rows),
+        "brochures": sum(kind == "brochure" for kind, _ in rows),
+        "not_in_cbe": sum(ebox_status(number) == "not_in_cbe" for _, number in rows),
+    }
 
 
 def outbox_key(cache: Path | None) -> str:
@@ -225,9 +241,11 @@ def main() -> int:
 
     print(f"machine: {cpu_description()}, Python {platform.python_version()}", flush=True)
     print(f"faults: {SOAK_FAULTS}, seed {args.seed}", flush=True)
-    with (tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp,
-          prefect_test_harness(server_startup_timeout=120),
-          temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})):
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp,
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         workdir = Path(tmp)
         os.environ["SOCELEC_DATA_DIR"] = str(workdir / "var")
         os.environ["SOCELEC_OUTBOX_KEY"] = outbox_key(args.cache)
@@ -238,25 +256,39 @@ def main() -> int:
             render(rendered, args.dossiers, args.batch_size)
         counts = campaign_counts(rendered)
         expected = counts["access_codes"] + counts["brochures"] - counts["not_in_cbe"]
-        print(f"campaign: {counts['dossiers']} dossiers; {counts['access_codes']} access-code "
-              f"letters + {counts['brochures']} brochures (one per legal entity) = "
-              f"{counts['access_codes'] + counts['brochures']} documents; "
-              f"{counts['not_in_cbe']} of them to companies unknown to the CBE (rejected, no "
-              f"message); expected e-Box messages: {expected}", flush=True)
-        runs = {name: deliver(name, rendered, workdir, args.batch_size, faults, args.seed)
-                for name, faults in (("faulty", SOAK_FAULTS), ("fault-free", None))}
+        print(
+            f"campaign: {counts['dossiers']} dossiers; {counts['access_codes']} access-code "
+            f"letters + {counts['brochures']} brochures (one per legal entity) = "
+            f"{counts['access_codes'] + counts['brochures']} documents; "
+            f"{counts['not_in_cbe']} of them to companies unknown to the CBE (rejected, no "
+            f"message); expected e-Box messages: {expected}",
+            flush=True,
+        )
+        runs = {
+            name: deliver(name, rendered, workdir, args.batch_size, faults, args.seed)
+            for name, faults in (("faulty", SOAK_FAULTS), ("fault-free", None))
+        }
     faulty, clean = runs["faulty"], runs["fault-free"]
-    print(f"\n{'run':<11} {'time':>8} {'messages':>9} {'expected':>9} {'duplicates':>11} "
-          f"{'lost':>5} {'not final':>10} {'misrecorded':>12}")
+    print(
+        f"\n{'run':<11} {'time':>8} {'messages':>9} {'expected':>9} {'duplicates':>11} "
+        f"{'lost':>5} {'not final':>10} {'misrecorded':>12}"
+    )
     for name, run in runs.items():
         audit = run["audit"]
-        print(f"{name:<11} {run['wall']:>7.1f}s {audit.messages:>9} {expected:>9} "
-              f"{audit.duplicate_keys + audit.duplicate_deliveries:>11} {audit.lost:>5} "
-              f"{audit.not_final:>10} {len(audit.misrecorded):>12}")
-    print(f"faulty / fault-free time: {faulty['wall'] / clean['wall']:.2f}; Retry-After "
-          f"ignored: {faulty['faults'].get('retry_after_ignored', 0)}")
-    broken = [name for name, run in runs.items()
-              if run["audit"].problems() or run["audit"].expected_messages != expected]
+        print(
+            f"{name:<11} {run['wall']:>7.1f}s {audit.messages:>9} {expected:>9} "
+            f"{audit.duplicate_keys + audit.duplicate_deliveries:>11} {audit.lost:>5} "
+            f"{audit.not_final:>10} {len(audit.misrecorded):>12}"
+        )
+    print(
+        f"faulty / fault-free time: {faulty['wall'] / clean['wall']:.2f}; Retry-After "
+        f"ignored: {faulty['faults'].get('retry_after_ignored', 0)}"
+    )
+    broken = [
+        name
+        for name, run in runs.items()
+        if run["audit"].problems() or run["audit"].expected_messages != expected
+    ]
     if faulty["faults"].get("retry_after_ignored"):
         broken.append("faulty (Retry-After not honoured)")
     print("verdict: " + ("every promise kept" if not broken else f"BROKEN in {', '.join(broken)}"))

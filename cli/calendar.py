@@ -23,18 +23,21 @@ class Format(StrEnum):
 
 def calendar_command(
     edition: int = typer.Option(..., "--edition", help="Edition year, e.g. 2028."),
-    election_day: datetime = typer.Option(..., "--election-day", formats=["%Y-%m-%d"],
-                                          help="Day Y, a working day inside the window."),
-    saturday_worked: bool = typer.Option(False, "--saturday-worked",
-                                         help="The company works on Saturdays."),
+    election_day: datetime = typer.Option(
+        ..., "--election-day", formats=["%Y-%m-%d"], help="Day Y, a working day inside the window."
+    ),
+    saturday_worked: bool = typer.Option(
+        False, "--saturday-worked", help="The company works on Saturdays."
+    ),
     output_format: Format = typer.Option(Format.table, "--format", help="table, json or ics."),
 ) -> None:
     """Print every step from X-60 to Y+144 with its legal and effective date."""
     working_days = WorkingDays.saturday_worked() if saturday_worked else WorkingDays()
     try:
         with database() as session:
-            calendar = compute_calendar(get_edition(session, edition), election_day.date(),
-                                        working_days)
+            calendar = compute_calendar(
+                get_edition(session, edition), election_day.date(), working_days
+            )
     except (EditionError, ElectionDayError) as exc:
         raise fail(str(exc)) from None
     if output_format is Format.json:
@@ -50,6 +53,12 @@ def calendar_command(
         effective = str(entry.effective_date)
         if entry.moved:
             effective = f"[bold]{effective}[/] (moved)"
-        table.add_row(entry.step.code, str(entry.legal_date), effective, entry.step.phase.value,
-                      entry.step.title, "yes" if entry.step.reminder else "")
+        table.add_row(
+            entry.step.code,
+            str(entry.legal_date),
+            effective,
+            entry.step.phase.value,
+            entry.step.title,
+            "yes" if entry.step.reminder else "",
+        )
     console.print(table)

@@ -31,8 +31,12 @@ from cli.serve import say
 from cli.stack import LocalStack, StackError, local_stack, repeating, stop_on_sigterm
 
 PROGRESS_SECONDS = 1.0
-FAMILIES = (("access_code", "access-code letters"), ("brochure", "brochures"),
-            ("phase_notice", "phase notices"), ("reminder", "reminders"))
+FAMILIES = (
+    ("access_code", "access-code letters"),
+    ("brochure", "brochures"),
+    ("phase_notice", "phase notices"),
+    ("reminder", "reminders"),
+)
 
 
 def default_day(edition_year: int) -> date:
@@ -58,7 +62,8 @@ def letter_counts(session: Session, edition_year: int) -> Counter[tuple[str, str
         select(Delivery.document_kind, Delivery.state, func.count())
         .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
         .where(Dossier.edition_id == get_edition(session, edition_year).id)
-        .group_by(Delivery.document_kind, Delivery.state)).all()
+        .group_by(Delivery.document_kind, Delivery.state)
+    ).all()
     counts: Counter[tuple[str, str]] = Counter()
     for code, state, n in rows:
         counts[(kind(code).family, state)] += n
@@ -82,8 +87,10 @@ def watching(status: Status, stage: str, edition_year: int) -> Iterator[None]:
 
     def show() -> None:
         now = _counts_now(edition_year)
-        status.update(f"{stage}: {sum(now.values()) - sum(start.values())} document(s) "
-                      f"rendered, {delivered(now) - delivered(start)} delivered")
+        status.update(
+            f"{stage}: {sum(now.values()) - sum(start.values())} document(s) "
+            f"rendered, {delivered(now) - delivered(start)} delivered"
+        )
 
     status.update(stage)
     with repeating(PROGRESS_SECONDS, show, "demo-progress"):
@@ -114,9 +121,14 @@ def example_dossier(edition_year: int) -> Example | None:
             .join(Delivery, col(Delivery.dossier_id) == col(Dossier.id))
             .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
             .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
-            .where(Dossier.edition_id == get_edition(session, edition_year).id,
-                   Delivery.document_kind == ACCESS_CODE.code, Delivery.state == "sent")
-            .order_by(col(Dossier.id)).limit(1)).first()
+            .where(
+                Dossier.edition_id == get_edition(session, edition_year).id,
+                Delivery.document_kind == ACCESS_CODE.code,
+                Delivery.state == "sent",
+            )
+            .order_by(col(Dossier.id))
+            .limit(1)
+        ).first()
     return Example(*row) if row else None
 
 
@@ -140,15 +152,20 @@ def _run(flow, what: str, stack: LocalStack, **parameters):
 
 
 def demo_command(
-    companies: int = typer.Option(300, min=1, max=200_000,
-                                  help="Companies in the sample registry (7402 = 2024 scale)."),
+    companies: int = typer.Option(
+        300, min=1, max=200_000, help="Companies in the sample registry (7402 = 2024 scale)."
+    ),
     edition: int = typer.Option(2028, help="Edition to run."),
     as_of: datetime | None = typer.Option(
-        None, "--as-of", formats=["%Y-%m-%d"],
-        help="Day of the advance-procedure run (default: day X of the window's first day Y)."),
+        None,
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Day of the advance-procedure run (default: day X of the window's first day Y).",
+    ),
     seed: int = typer.Option(2028, help="Seed of the sample registry."),
-    keep_running: bool = typer.Option(False, "--keep-running",
-                                      help="Keep the stack up to look around; Ctrl-C stops it."),
+    keep_running: bool = typer.Option(
+        False, "--keep-running", help="Keep the stack up to look around; Ctrl-C stops it."
+    ),
     prefect_port: int = typer.Option(0, min=0, max=65535, help="Prefect UI port (0: free)."),
     portal_port: int = typer.Option(0, min=0, max=65535, help="Portal port (0: free)."),
     sandbox_port: int = typer.Option(0, min=0, max=65535, help="e-Box sandbox port (0: free)."),
@@ -165,8 +182,10 @@ def demo_command(
     from models.setup import ensure_database
 
     if EboxSettings().base_url:
-        raise fail("SOCELEC_EBOX_BASE_URL is set: the demo sends sample letters, so it runs "
-                   "only against the e-Box sandbox; unset it (or use another .env)")
+        raise fail(
+            "SOCELEC_EBOX_BASE_URL is set: the demo sends sample letters, so it runs "
+            "only against the e-Box sandbox; unset it (or use another .env)"
+        )
     data_dir = get_settings().data_dir.resolve()
     console.rule(f"socelec demo: edition {edition}, {companies} companies, data in {data_dir}")
     with console.status("preparing socelec's database") as status:
@@ -178,9 +197,17 @@ def demo_command(
         registry = write_sample_registry(data_dir, companies, seed)
         before = _counts_now(edition)
         try:
-            with stop_on_sigterm(), local_stack(
-                    data_dir, prefect_port=prefect_port, sandbox_port=sandbox_port,
-                    portal_port=portal_port, portal_as_of=day, progress=status.update) as stack:
+            with (
+                stop_on_sigterm(),
+                local_stack(
+                    data_dir,
+                    prefect_port=prefect_port,
+                    sandbox_port=sandbox_port,
+                    portal_port=portal_port,
+                    portal_as_of=day,
+                    progress=status.update,
+                ) as stack,
+            ):
                 runs = _story(stack, status, registry, edition, day)
                 status.stop()
                 _summary(stack, edition, day, before, runs, data_dir, keep_running)
@@ -190,8 +217,9 @@ def demo_command(
             raise fail(str(exc)) from None
 
 
-def _story(stack: LocalStack, status: Status, registry: Path, edition: int,
-           day: date) -> dict[str, str]:
+def _story(
+    stack: LocalStack, status: Status, registry: Path, edition: int, day: date
+) -> dict[str, str]:
     """The three flows, in order; returns each run's URL in the Prefect UI."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -203,47 +231,71 @@ def _story(stack: LocalStack, status: Status, registry: Path, edition: int,
     # heartbeat thread costs ~1 s at the end of every (sub)flow run (prefect-notes § 6.2).
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         status.update(f"import-registry: {registry.name}")
-        report, import_url = _run(import_registry, "import-registry", stack,
-                                  path=str(registry))
-        say(f"registry: {report['enterprises_created']} enterprises and "
-                      f"{report['units_created']} technical units created, "
-                      f"{report['changes']} change(s) in all")
+        report, import_url = _run(import_registry, "import-registry", stack, path=str(registry))
+        say(
+            f"registry: {report['enterprises_created']} enterprises and "
+            f"{report['units_created']} technical units created, "
+            f"{report['changes']} change(s) in all"
+        )
         stack.ebox.seed_from_registry()
         with watching(status, f"open-edition {edition}", edition):
-            _, campaign_url = _run(open_edition, "open-edition", stack, edition=edition,
-                                   yes=True)
+            _, campaign_url = _run(open_edition, "open-edition", stack, edition=edition, yes=True)
         with watching(status, f"advance-procedure {edition} for {day}", edition):
-            _, advance_url = _run(advance_procedure, "advance-procedure", stack,
-                                  edition=edition, as_of=day)
-    return {"import-registry": import_url, "open-edition": campaign_url,
-            "advance-procedure": advance_url}
+            _, advance_url = _run(
+                advance_procedure, "advance-procedure", stack, edition=edition, as_of=day
+            )
+    return {
+        "import-registry": import_url,
+        "open-edition": campaign_url,
+        "advance-procedure": advance_url,
+    }
 
 
-def _summary(stack: LocalStack, edition: int, day: date, before: Counter, runs: dict[str, str],
-             data_dir: Path, keep_running: bool) -> None:
+def _summary(
+    stack: LocalStack,
+    edition: int,
+    day: date,
+    before: Counter,
+    runs: dict[str, str],
+    data_dir: Path,
+    keep_running: bool,
+) -> None:
     from models.db import get_engine
     from models.dossier import Dossier
     from models.editions import get_edition
 
     after = _counts_now(edition)
     with Session(get_engine()) as session:
-        bodies = Counter(session.exec(select(Dossier.body).where(
-            Dossier.edition_id == get_edition(session, edition).id)).all())
+        bodies = Counter(
+            session.exec(
+                select(Dossier.body).where(Dossier.edition_id == get_edition(session, edition).id)
+            ).all()
+        )
     console.rule(f"Edition {edition}, day {day}")
-    say(f"dossiers: {sum(bodies.values())} "
-                  f"({', '.join(f'{n} {b}' for b, n in sorted(bodies.items()))})")
-    table = Table("documents", "in all", "new now", "delivered", "non-digital", "rejected",
-                  "failed")
+    say(
+        f"dossiers: {sum(bodies.values())} "
+        f"({', '.join(f'{n} {b}' for b, n in sorted(bodies.items()))})"
+    )
+    table = Table(
+        "documents", "in all", "new now", "delivered", "non-digital", "rejected", "failed"
+    )
     for family, label in FAMILIES:
+
         def total(counts: Counter, fam: str = family) -> int:
             return sum(n for (f, _), n in counts.items() if f == fam)
-        table.add_row(label, str(total(after)), str(total(after) - total(before)),
-                      *(str(after[(family, s)]) for s in ("sent", "non_digital", "rejected",
-                                                          "failed")))
+
+        table.add_row(
+            label,
+            str(total(after)),
+            str(total(after) - total(before)),
+            *(str(after[(family, s)]) for s in ("sent", "non_digital", "rejected", "failed")),
+        )
     console.print(table)
     new = sum(after.values()) - sum(before.values())
-    say(f"{new} new document(s) in this run"
-                  + ("" if new else " (all were there already: nothing is sent twice)"))
+    say(
+        f"{new} new document(s) in this run"
+        + ("" if new else " (all were there already: nothing is sent twice)")
+    )
     say()
     say("[bold]Where to look[/]")
     for name, url in runs.items():
@@ -251,15 +303,23 @@ def _summary(stack: LocalStack, edition: int, day: date, before: Counter, runs: 
     say(f"  officer portal (lives on {day}):  {stack.portal_url}/login")
     example = example_dossier(edition)
     if example and stack.ebox.sandbox_url:
-        say(f"  e-Box of {example.enterprise_name} ({example.enterprise_number}), "
-                      f"as its access manager:  {stack.ebox.inbox_url(example.enterprise_number)}")
-        say(f"  (the sandbox asks for its admin sign-in once: open the link that "
-                      f"`socelec ebox-sandbox login-url --url {stack.ebox.sandbox_url}` prints)")
-        say(f"\nTry dossier [bold]{example.dossier_number}[/] in the portal: its "
-                      "password is in the access-code letter in that e-Box.")
+        say(
+            f"  e-Box of {example.enterprise_name} ({example.enterprise_number}), "
+            f"as its access manager:  {stack.ebox.inbox_url(example.enterprise_number)}"
+        )
+        say(
+            f"  (the sandbox asks for its admin sign-in once: open the link that "
+            f"`socelec ebox-sandbox login-url --url {stack.ebox.sandbox_url}` prints)"
+        )
+        say(
+            f"\nTry dossier [bold]{example.dossier_number}[/] in the portal: its "
+            "password is in the access-code letter in that e-Box."
+        )
     if not keep_running:
-        say(f"\nThe stack stops now; the data stays in {data_dir}. "
-                      "`socelec demo --keep-running` keeps it up to look around.")
+        say(
+            f"\nThe stack stops now; the data stays in {data_dir}. "
+            "`socelec demo --keep-running` keeps it up to look around."
+        )
 
 
 def _wait_for_interrupt() -> None:

@@ -43,9 +43,11 @@ def serve(
         store.close()
         console.print(f"seeded {len(seeds)} e-Box(es) from socelec's registry")
     settings.admin_token_value()  # make sure the token file exists before clients look
-    console.print(f"e-Box sandbox on http://{settings.host}:{settings.port} "
-                  f"(data: {settings.effective_database_path}); "
-                  "`socelec ebox-sandbox login-url` opens its views")
+    console.print(
+        f"e-Box sandbox on http://{settings.host}:{settings.port} "
+        f"(data: {settings.effective_database_path}); "
+        "`socelec ebox-sandbox login-url` opens its views"
+    )
     run_server(settings, log_level="info")
 
 
@@ -81,8 +83,12 @@ def faults_command(
     """Set the fault plan of a running sandbox (no option: no faults)."""
     try:
         rates = {int(s): float(r) for s, r in (item.split("=", 1) for item in error)}
-        plan = FaultPlan(error_rates=rates, drop_after_accept=drop, latency_ms=latency_ms,
-                         retry_after_seconds=retry_after)
+        plan = FaultPlan(
+            error_rates=rates,
+            drop_after_accept=drop,
+            latency_ms=latency_ms,
+            retry_after_seconds=retry_after,
+        )
     except ValidationError as exc:
         raise fail(f"faults: {exc.errors()[0]['msg']}") from None
     except ValueError:
@@ -101,15 +107,20 @@ def stats_command(url: str = URL_OPTION) -> None:
 
 
 @app.command("inbox")
-def inbox_command(enterprise_number: str, user: str = typer.Argument("am"),
-                  url: str = URL_OPTION) -> None:
+def inbox_command(
+    enterprise_number: str, user: str = typer.Argument("am"), url: str = URL_OPTION
+) -> None:
     """What USER (am, officer, clerk) of an enterprise sees in its e-Box."""
     with _admin(url) as admin:
         messages = _call(lambda: admin.visible_messages(enterprise_number, user))
     table = Table("published", "subject", "message type", "documents")
     for m in messages:
-        table.add_row(m["published_at"][:16], m["subject"], m["message_type_id"],
-                      ", ".join(a["file_name"] for a in m["attachments"]))
+        table.add_row(
+            m["published_at"][:16],
+            m["subject"],
+            m["message_type_id"],
+            ", ".join(a["file_name"] for a in m["attachments"]),
+        )
     console.print(table)
     console.print(f"{len(messages)} message(s) visible to {user}")
 
@@ -118,5 +129,8 @@ def inbox_command(enterprise_number: str, user: str = typer.Argument("am"),
 def login_url_command(url: str = URL_OPTION) -> None:
     """Print the URL that opens the sandbox's HTML views in a browser (holds the admin token)."""
     base = (url or EboxSettings().sandbox_url).rstrip("/")
-    console.print(f"{base}/sandbox/login?token={SandboxSettings().admin_token_value()}",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"{base}/sandbox/login?token={SandboxSettings().admin_token_value()}",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -12,8 +12,9 @@ from cli.common import actor, console, database, fail
 from models.edition import Edition
 from models.editions import EditionError, set_window
 
-app = typer.Typer(help="Editions of the social elections and their windows for day Y.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Editions of the social elections and their windows for day Y.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -25,7 +26,8 @@ def list_command() -> None:
     with database() as session:
         for edition in session.exec(select(Edition).order_by(Edition.year)):
             table.add_row(
-                str(edition.year), f"{edition.window_first} – {edition.window_last}",
+                str(edition.year),
+                f"{edition.window_first} – {edition.window_last}",
                 edition.status,
                 "; ".join(f"{s.start} – {s.end}" for s in edition.suspensions) or "—",
                 edition.legal_basis or "—",
@@ -43,9 +45,17 @@ def set_window_command(
     """Change the window of an edition (e.g. when the law for 2028 is published)."""
     try:
         with database() as session:
-            edition = set_window(session, year, first.date(), last.date(),
-                                 status="official" if official else None, actor=actor())
-            console.print(f"edition {year}: window {edition.window_first} – "
-                          f"{edition.window_last} ({edition.status})")
+            edition = set_window(
+                session,
+                year,
+                first.date(),
+                last.date(),
+                status="official" if official else None,
+                actor=actor(),
+            )
+            console.print(
+                f"edition {year}: window {edition.window_first} – "
+                f"{edition.window_last} ({edition.status})"
+            )
     except EditionError as exc:
         raise fail(str(exc)) from None

@@ -38,8 +38,9 @@ def db_upgrade() -> None:
 
 
 @db_app.command("backup")
-def db_backup(destination: Path = typer.Argument(..., help="The backup file to write (new).")
-              ) -> None:
+def db_backup(
+    destination: Path = typer.Argument(..., help="The backup file to write (new)."),
+) -> None:
     """Copy the database while socelec runs: SQLite's online backup, or pg_dump. Keep the
     outbox key with it (README, "Backup and restore")."""
     from models.backup import BackupError, backup_database
@@ -54,12 +55,19 @@ def db_backup(destination: Path = typer.Argument(..., help="The backup file to w
 
 @app.command("ebox-limits")
 def ebox_limits(
-    in_flight: int = typer.Option(None, "--in-flight", min=1,
-                                  help="Publications in flight at once, all runs and workers "
-                                       "together (default SOCELEC_EBOX_MAX_IN_FLIGHT, 16)."),
-    per_second: int = typer.Option(None, "--per-second", min=1,
-                                   help="Publications started per second (default "
-                                        "SOCELEC_EBOX_MAX_PER_SECOND, 100)."),
+    in_flight: int = typer.Option(
+        None,
+        "--in-flight",
+        min=1,
+        help="Publications in flight at once, all runs and workers "
+        "together (default SOCELEC_EBOX_MAX_IN_FLIGHT, 16).",
+    ),
+    per_second: int = typer.Option(
+        None,
+        "--per-second",
+        min=1,
+        help="Publications started per second (default SOCELEC_EBOX_MAX_PER_SECOND, 100).",
+    ),
 ) -> None:
     """Create or update the e-Box limits on the Prefect server at PREFECT_API_URL (once per
     installation; `socelec serve` does it at start)."""
@@ -67,8 +75,9 @@ def ebox_limits(
     from tasks.ebox_limits import apply_ebox_limits
 
     settings = get_settings()
-    limits = apply_ebox_limits(in_flight or settings.ebox_max_in_flight,
-                               per_second or settings.ebox_max_per_second)
+    limits = apply_ebox_limits(
+        in_flight or settings.ebox_max_in_flight, per_second or settings.ebox_max_per_second
+    )
     for name, value in limits.items():
         console.print(f"{name}: {value}")
 

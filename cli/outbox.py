@@ -9,8 +9,7 @@ from cli.common import actor, console, database, fail
 from models.editions import EditionError, get_edition
 from tasks.held import held_report, release_held
 
-app = typer.Typer(help="The outbox: letters held for staff (tasks/held.py).",
-                  no_args_is_help=True)
+app = typer.Typer(help="The outbox: letters held for staff (tasks/held.py).", no_args_is_help=True)
 
 
 @app.command("held")
@@ -35,20 +34,24 @@ def held_command(edition: int = typer.Option(2028, "--edition", help="Edition ye
 @app.command("release")
 def release_command(
     edition: int = typer.Option(2028, "--edition", help="Edition year."),
-    delivery: list[int] = typer.Option(None, "--delivery",
-                                       help="Only these held letters (ids of `outbox held`)."),
+    delivery: list[int] = typer.Option(
+        None, "--delivery", help="Only these held letters (ids of `outbox held`)."
+    ),
 ) -> None:
     """Render the held letters again from the data as it is now and queue those that pass
     (access-code letters then wait for the next approval); the others stay held."""
     try:
         with database() as session:
-            release = release_held(session, get_edition(session, edition).id,
-                                   delivery or None, actor=actor())
+            release = release_held(
+                session, get_edition(session, edition).id, delivery or None, actor=actor()
+            )
     except EditionError as exc:
         raise fail(str(exc)) from None
-    console.print(f"released {len(release.released)} letter(s) "
-                  f"({len(release.reissued)} under a new key); "
-                  f"{len(release.still_held)} still held")
+    console.print(
+        f"released {len(release.released)} letter(s) "
+        f"({len(release.reissued)} under a new key); "
+        f"{len(release.still_held)} still held"
+    )
     for delivery_id, reason in release.still_held.items():
         console.print(f"  delivery {delivery_id}: {reason}", highlight=False)
     if release.still_held:

@@ -21,11 +21,16 @@ app = typer.Typer(
 @app.callback()
 def portal_command(
     context: typer.Context,
-    host: str = typer.Option(None, help="Address to listen on (default: SOCELEC_PORTAL_HOST, "
-                             "else 127.0.0.1)."),
+    host: str = typer.Option(
+        None, help="Address to listen on (default: SOCELEC_PORTAL_HOST, else 127.0.0.1)."
+    ),
     port: int = typer.Option(None, help="Port (default: SOCELEC_PORTAL_PORT, else 8080)."),
-    as_of: datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
-                                   help="Demo or training: behave as if today were this day."),
+    as_of: datetime = typer.Option(
+        None,
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Demo or training: behave as if today were this day.",
+    ),
 ) -> None:
     """Start the portal (foreground, until Ctrl+C) on an up-to-date database."""
     if context.invoked_subcommand is not None:
@@ -52,18 +57,24 @@ def unlock_command(
     """Lift a dossier's lockout after wrong passwords (the officer called the help desk)."""
     number = normalise_dossier_number(dossier_number)
     if not is_valid_dossier_number(number):
-        raise fail(f"dossier_number: {dossier_number!r} is not a dossier number with valid "
-                   "check digits (e.g. 28-CPPT-000412-51)")
+        raise fail(
+            f"dossier_number: {dossier_number!r} is not a dossier number with valid "
+            "check digits (e.g. 28-CPPT-000412-51)"
+        )
     with database() as session:
         dossier = session.exec(select(Dossier).where(Dossier.dossier_number == number)).first()
         if dossier is None:
             raise fail(f"dossier_number: no dossier {number}")
-        before = {"failed_logins": dossier.failed_logins,
-                  "locked_until": dossier.locked_until.isoformat() if dossier.locked_until
-                  else None}
+        before = {
+            "failed_logins": dossier.failed_logins,
+            "locked_until": dossier.locked_until.isoformat() if dossier.locked_until else None,
+        }
         dossier.failed_logins = 0
         dossier.locked_until = None
         session.add(dossier)
-        session.add(AuditEvent(actor=actor(), action="portal.unlock", subject=number,
-                               detail={"before": before}))
+        session.add(
+            AuditEvent(
+                actor=actor(), action="portal.unlock", subject=number, detail={"before": before}
+            )
+        )
     console.print(f"{number}: unlocked (it had {before['failed_logins']} wrong passwords in a row)")

@@ -15,8 +15,10 @@ from models.registry_import import import_registry
 from models.registry_sample import sample_registry
 from models.settings import get_settings
 
-app = typer.Typer(help="The registry of concerned companies (one CSV row per technical unit).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The registry of concerned companies (one CSV row per technical unit).",
+    no_args_is_help=True,
+)
 
 
 @app.command("import")
@@ -37,21 +39,32 @@ def import_command(
         raise typer.Exit(1) from None
     digest = hashlib.sha256(data).hexdigest()
     with database() as session:
-        report = import_registry(session, units, actor=actor(),
-                                 source=f"{file.name} sha256:{digest[:16]}")
+        report = import_registry(
+            session, units, actor=actor(), source=f"{file.name} sha256:{digest[:16]}"
+        )
         if dry_run:
             session.rollback()
     table = Table(title=f"Registry import{' (dry run, nothing written)' if dry_run else ''}")
     for column in ("", "created", "updated", "unchanged"):
         table.add_column(column, justify="right" if column else "left")
-    table.add_row("enterprises", str(report.enterprises_created), str(report.enterprises_updated),
-                  str(report.enterprises_unchanged))
-    table.add_row("technical units", str(report.units_created), str(report.units_updated),
-                  str(report.units_unchanged))
+    table.add_row(
+        "enterprises",
+        str(report.enterprises_created),
+        str(report.enterprises_updated),
+        str(report.enterprises_unchanged),
+    )
+    table.add_row(
+        "technical units",
+        str(report.units_created),
+        str(report.units_updated),
+        str(report.units_unchanged),
+    )
     console.print(table)
     if report.units_not_in_file:
-        console.print(f"{report.units_not_in_file} technical unit(s) in the database are not in "
-                      "this file; they were kept.")
+        console.print(
+            f"{report.units_not_in_file} technical unit(s) in the database are not in "
+            "this file; they were kept."
+        )
     console.print(f"{report.changes} change(s).")
 
 

@@ -24,8 +24,16 @@ DEFAULT_PREFECT_PORT = 4200
 # Concurrent flow runs: each campaign run already renders on every core (flows/runner.py).
 DEFAULT_LIMIT = 4
 
-_DEPLOYMENT_KEYS = {"name", "entrypoint", "description", "parameters", "tags", "schedules",
-                    "concurrency_limit", "work_pool"}
+_DEPLOYMENT_KEYS = {
+    "name",
+    "entrypoint",
+    "description",
+    "parameters",
+    "tags",
+    "schedules",
+    "concurrency_limit",
+    "work_pool",
+}
 _SCHEDULE_KEYS = {"cron", "timezone", "active"}
 
 
@@ -63,18 +71,28 @@ def read_deployments(text: str) -> list[DeploymentSpec]:
             if not isinstance(entry.get(key), str) or not entry[key]:
                 raise DeploymentFileError(f"{where}.{key}: required, a non-empty string")
         if ":" not in entry["entrypoint"] or not entry["entrypoint"].split(":")[0].endswith(".py"):
-            raise DeploymentFileError(f"{where}.entrypoint: path/to/file.py:flow_function "
-                                      f"expected, got {entry['entrypoint']!r}")
+            raise DeploymentFileError(
+                f"{where}.entrypoint: path/to/file.py:flow_function "
+                f"expected, got {entry['entrypoint']!r}"
+            )
         schedules = entry.get("schedules") or []
         for number, schedule in enumerate(schedules):
             if "cron" not in schedule or set(schedule) - _SCHEDULE_KEYS:
-                raise DeploymentFileError(f"{where}.schedules[{number}]: a cron schedule with "
-                                          "only cron, timezone and active expected")
-        specs.append(DeploymentSpec(
-            name=entry["name"], entrypoint=entry["entrypoint"],
-            description=" ".join((entry.get("description") or "").split()),
-            parameters=dict(entry.get("parameters") or {}), tags=tuple(entry.get("tags") or ()),
-            schedules=tuple(schedules), concurrency_limit=entry.get("concurrency_limit")))
+                raise DeploymentFileError(
+                    f"{where}.schedules[{number}]: a cron schedule with "
+                    "only cron, timezone and active expected"
+                )
+        specs.append(
+            DeploymentSpec(
+                name=entry["name"],
+                entrypoint=entry["entrypoint"],
+                description=" ".join((entry.get("description") or "").split()),
+                parameters=dict(entry.get("parameters") or {}),
+                tags=tuple(entry.get("tags") or ()),
+                schedules=tuple(schedules),
+                concurrency_limit=entry.get("concurrency_limit"),
+            )
+        )
     if not specs:
         raise DeploymentFileError("deployments: the file declares none")
     return specs
@@ -90,12 +108,20 @@ def runner_deployments(specs: list[DeploymentSpec]) -> list:
     for spec in specs:
         module, function = spec.module_and_flow
         flow = getattr(importlib.import_module(module), function)
-        deployments.append(flow.to_deployment(
-            name=spec.name, description=spec.description, parameters=spec.parameters,
-            tags=list(spec.tags), concurrency_limit=spec.concurrency_limit,
-            schedules=[Cron(s["cron"], timezone=s.get("timezone"), active=s.get("active", True))
-                       for s in spec.schedules],
-            entrypoint_type=EntrypointType.MODULE_PATH))
+        deployments.append(
+            flow.to_deployment(
+                name=spec.name,
+                description=spec.description,
+                parameters=spec.parameters,
+                tags=list(spec.tags),
+                concurrency_limit=spec.concurrency_limit,
+                schedules=[
+                    Cron(s["cron"], timezone=s.get("timezone"), active=s.get("active", True))
+                    for s in spec.schedules
+                ],
+                entrypoint_type=EntrypointType.MODULE_PATH,
+            )
+        )
     return deployments
 
 
@@ -106,27 +132,40 @@ def say(text: str = "") -> None:
 
 
 def print_urls(stack: LocalStack) -> None:
-    say(f"[bold]Prefect UI[/]       {stack.prefect_ui}/deployments  "
-                  f"(flow runs: {stack.prefect_ui}/runs)")
+    say(
+        f"[bold]Prefect UI[/]       {stack.prefect_ui}/deployments  "
+        f"(flow runs: {stack.prefect_ui}/runs)"
+    )
     say(f"[bold]officer portal[/]   {stack.portal_url}/login")
     if stack.ebox.sandbox_url:
-        say(f"[bold]e-Box sandbox[/]    {stack.ebox.sandbox_url}/sandbox/view  (sign "
-                      "in once with the link of `socelec ebox-sandbox login-url --url "
-                      f"{stack.ebox.sandbox_url}`)")
+        say(
+            f"[bold]e-Box sandbox[/]    {stack.ebox.sandbox_url}/sandbox/view  (sign "
+            "in once with the link of `socelec ebox-sandbox login-url --url "
+            f"{stack.ebox.sandbox_url}`)"
+        )
     else:
         say(f"[bold]e-Box[/]            {stack.ebox.settings.base_url}")
 
 
 def serve_command(
-    prefect_port: int = typer.Option(DEFAULT_PREFECT_PORT, min=0, max=65535,
-                                     help="Port of the Prefect server and UI (0: a free port)."),
-    portal_host: str = typer.Option(None, help="Interface of the portal "
-                                    "(default SOCELEC_PORTAL_HOST, 127.0.0.1)."),
-    portal_port: int = typer.Option(None, min=0, max=65535,
-                                    help="Port of the portal (default SOCELEC_PORTAL_PORT, 8080)."),
-    sandbox_port: int = typer.Option(None, min=0, max=65535,
-                                     help="Port of the e-Box sandbox (default "
-                                          "SOCELEC_SANDBOX_PORT, 8790)."),
+    prefect_port: int = typer.Option(
+        DEFAULT_PREFECT_PORT,
+        min=0,
+        max=65535,
+        help="Port of the Prefect server and UI (0: a free port).",
+    ),
+    portal_host: str = typer.Option(
+        None, help="Interface of the portal (default SOCELEC_PORTAL_HOST, 127.0.0.1)."
+    ),
+    portal_port: int = typer.Option(
+        None, min=0, max=65535, help="Port of the portal (default SOCELEC_PORTAL_PORT, 8080)."
+    ),
+    sandbox_port: int = typer.Option(
+        None,
+        min=0,
+        max=65535,
+        help="Port of the e-Box sandbox (default SOCELEC_SANDBOX_PORT, 8790).",
+    ),
     limit: int = typer.Option(DEFAULT_LIMIT, min=1, help="Flow runs at once."),
 ) -> None:
     """Run socelec on this machine: Prefect server and UI, the deployments of prefect.yaml with
@@ -143,13 +182,19 @@ def serve_command(
     ensure_database()
     portal_settings = get_portal_settings()
     try:
-        with stop_on_sigterm(), console.status("starting") as status, local_stack(
-                get_settings().data_dir, prefect_port=prefect_port,
+        with (
+            stop_on_sigterm(),
+            console.status("starting") as status,
+            local_stack(
+                get_settings().data_dir,
+                prefect_port=prefect_port,
                 sandbox_port=SandboxSettings().port if sandbox_port is None else sandbox_port,
                 portal_host=portal_host or portal_settings.host,
                 portal_port=portal_settings.port if portal_port is None else portal_port,
                 portal_log_level="info",
-                progress=lambda message: status.update(message)) as stack:
+                progress=lambda message: status.update(message),
+            ) as stack,
+        ):
             status.stop()
             _serve(stack, specs, limit)
     except StackError as exc:

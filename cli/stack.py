@@ -57,9 +57,11 @@ def bind_listener(host: str, port: int, what: str, option: str) -> socket.socket
         listener.bind((host, port))
     except OSError as exc:
         listener.close()
-        raise StackError(f"{option}: {what} cannot listen on {host}:{port} ({exc.strerror}); "
-                         f"stop what uses it or choose another port ({option} 0 picks a free "
-                         "one)") from None
+        raise StackError(
+            f"{option}: {what} cannot listen on {host}:{port} ({exc.strerror}); "
+            f"stop what uses it or choose another port ({option} 0 picks a free "
+            "one)"
+        ) from None
     listener.listen(128)
     return listener
 
@@ -69,6 +71,7 @@ def stop_on_sigterm() -> Iterator[None]:
     """SIGTERM (systemd, ``timeout``, a cancelled CI job) stops like Ctrl-C, so the stack is
     shut down in order instead of leaving its servers behind. Prefect replaces the handler
     while a flow runs in this process, and ``serve()`` while it serves."""
+
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
 
@@ -136,8 +139,11 @@ class PrefectServer:
 
     def client_environment(self) -> dict[str, str]:
         """What a Prefect client (serve, a flow run, a render worker) needs to use this server."""
-        return {"PREFECT_API_URL": self.api_url, "PREFECT_HOME": str(self.home),
-                "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        return {
+            "PREFECT_API_URL": self.api_url,
+            "PREFECT_HOME": str(self.home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }
 
 
 def prefect_home(data_dir: Path) -> Path:
@@ -145,8 +151,13 @@ def prefect_home(data_dir: Path) -> Path:
 
 
 @contextmanager
-def prefect_server(data_dir: Path, *, host: str = LOOPBACK, port: int = 0,
-                   startup_timeout: float = PREFECT_STARTUP_TIMEOUT) -> Iterator[PrefectServer]:
+def prefect_server(
+    data_dir: Path,
+    *,
+    host: str = LOOPBACK,
+    port: int = 0,
+    startup_timeout: float = PREFECT_STARTUP_TIMEOUT,
+) -> Iterator[PrefectServer]:
     """``prefect server start`` with its UI, its database in ``data_dir/prefect``.
 
     ``prefect server start`` binds its own socket, so a free port is found by binding port 0
@@ -160,44 +171,74 @@ def prefect_server(data_dir: Path, *, host: str = LOOPBACK, port: int = 0,
     port = probe.getsockname()[1]
     probe.close()
     server = PrefectServer(url=f"http://{host}:{port}", home=home, log_path=home / "server.log")
-    env = {**os.environ, **server.client_environment(),
-           # Task-run records in batches of 100: no SQLite write stalls (prefect-notes § 6.2).
-           "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": os.environ.get(
-               "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "100"),
-           "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": os.environ.get(
-               "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "100")}
-    command = [sys.executable, "-m", "prefect", "server", "start", "--host", host,
-               "--port", str(port), "--analytics-off"]
+    env = {
+        **os.environ,
+        **server.client_environment(),
+        # Task-run records in batches of 100: no SQLite write stalls (prefect-notes § 6.2).
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": os.environ.get(
+            "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "100"
+        ),
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": os.environ.get(
+            "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "100"
+        ),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "prefect",
+        "server",
+        "start",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--analytics-off",
+    ]
     with open(server.log_path, "ab") as log:
         # Own session: a Ctrl-C in the terminal reaches socelec, which stops the runner
         # before the server it reports to.
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,  # noqa: S603
-                                   stdin=subprocess.DEVNULL, start_new_session=True,
-                                   preexec_fn=_die_with_parent)
+        process = subprocess.Popen(  # noqa: S603 (our own command line)
+            command,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
     try:
-        _wait_healthy(process, server.api_url + "/health", startup_timeout, "the Prefect server",
-                      server.log_path)
+        _wait_healthy(
+            process,
+            server.api_url + "/health",
+            startup_timeout,
+            "the Prefect server",
+            server.log_path,
+        )
         yield server
     finally:
         _stop_process(process)
 
 
-def _wait_healthy(process: subprocess.Popen, url: str, timeout: float, what: str,
-                  log_path: Path) -> None:
+def _wait_healthy(
+    process: subprocess.Popen, url: str, timeout: float, what: str, log_path: Path
+) -> None:
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=5.0) as http:
         while True:
             if process.poll() is not None:
-                raise StackError(f"{what} exited with code {process.returncode}; its log "
-                                 f"({log_path}) ends with:\n{_log_tail(log_path)}")
+                raise StackError(
+                    f"{what} exited with code {process.returncode}; its log "
+                    f"({log_path}) ends with:\n{_log_tail(log_path)}"
+                )
             try:
                 if http.get(url).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise StackError(f"{what} did not answer {url} within {timeout:.0f} s; "
-                                 f"see {log_path}")
+                raise StackError(
+                    f"{what} did not answer {url} within {timeout:.0f} s; see {log_path}"
+                )
             time.sleep(POLL_INTERVAL)  # poll interval between health checks
 
 
@@ -259,13 +300,16 @@ def ebox(data_dir: Path, *, host: str = LOOPBACK, port: int = 0) -> Iterator[Ebo
     try:
         process.start()
     except OSError as exc:
-        raise StackError(f"--sandbox-port: the e-Box sandbox cannot listen on {host}:{port} "
-                         f"({exc.strerror}); choose another port (0 picks a free one)") from None
+        raise StackError(
+            f"--sandbox-port: the e-Box sandbox cannot listen on {host}:{port} "
+            f"({exc.strerror}); choose another port (0 picks a free one)"
+        ) from None
     except RuntimeError as exc:
         raise StackError(str(exc)) from None
     try:
-        linked = ensure_sandbox(settings.model_copy(update={"sandbox_url": process.base_url}),
-                                data_dir=data_dir)
+        linked = ensure_sandbox(
+            settings.model_copy(update={"sandbox_url": process.base_url}), data_dir=data_dir
+        )
         endpoint = Ebox(linked, process)
         endpoint.seed_from_registry()
         yield endpoint
@@ -313,8 +357,9 @@ def registry_mirror(endpoint: Ebox, interval: float = REGISTRY_MIRROR_SECONDS) -
 
 
 @contextmanager
-def portal(*, host: str = LOOPBACK, port: int = 0, as_of: date | None = None,
-           log_level: str = "warning") -> Iterator[str]:
+def portal(
+    *, host: str = LOOPBACK, port: int = 0, as_of: date | None = None, log_level: str = "warning"
+) -> Iterator[str]:
     """The officer portal in a thread of this process; yields its base URL.
 
     The socket is bound here, so a port in use is a clear error before anything runs, and
@@ -331,10 +376,14 @@ def portal(*, host: str = LOOPBACK, port: int = 0, as_of: date | None = None,
     settings = get_portal_settings()
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    server = uvicorn.Server(uvicorn_config(create_app(settings), host=host, port=port,
-                                           settings=settings, log_level=log_level))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]},
-                              name="portal", daemon=True)
+    server = uvicorn.Server(
+        uvicorn_config(
+            create_app(settings), host=host, port=port, settings=settings, log_level=log_level
+        )
+    )
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name="portal", daemon=True
+    )
     thread.start()
     url = f"http://{host}:{port}"
     try:
@@ -396,25 +445,41 @@ class LocalStack:
 
 
 @contextmanager
-def local_stack(data_dir: Path, *, prefect_port: int = 0, sandbox_port: int = 0,
-                portal_host: str = LOOPBACK, portal_port: int = 0,
-                portal_as_of: date | None = None, portal_log_level: str = "warning",
-                progress: Callable[[str], None] = lambda _message: None) -> Iterator[LocalStack]:
+def local_stack(
+    data_dir: Path,
+    *,
+    prefect_port: int = 0,
+    sandbox_port: int = 0,
+    portal_host: str = LOOPBACK,
+    portal_port: int = 0,
+    portal_as_of: date | None = None,
+    portal_log_level: str = "warning",
+    progress: Callable[[str], None] = lambda _message: None,
+) -> Iterator[LocalStack]:
     """Start the Prefect server, the e-Box (sandbox) and the portal; export what flow runs
     need; stop everything in reverse order on exit (also on Ctrl-C or SIGTERM)."""
     data_dir = data_dir.resolve()
     with ExitStack() as stack:
         # The portal first: its port is checked before the slow Prefect start.
         progress("starting the officer portal")
-        portal_url = stack.enter_context(portal(host=portal_host, port=portal_port,
-                                                as_of=portal_as_of, log_level=portal_log_level))
+        portal_url = stack.enter_context(
+            portal(
+                host=portal_host, port=portal_port, as_of=portal_as_of, log_level=portal_log_level
+            )
+        )
         progress("starting the e-Box sandbox")
         endpoint = stack.enter_context(ebox(data_dir, port=sandbox_port))
         progress("starting the Prefect server (its first start creates its database)")
         server = stack.enter_context(prefect_server(data_dir, port=prefect_port))
-        stack.enter_context(exported({**server.client_environment(),
-                                      **endpoint.client_environment(),
-                                      "SOCELEC_DATA_DIR": str(data_dir)}))
+        stack.enter_context(
+            exported(
+                {
+                    **server.client_environment(),
+                    **endpoint.client_environment(),
+                    "SOCELEC_DATA_DIR": str(data_dir),
+                }
+            )
+        )
         stack.enter_context(_prefect_settings(server))
         progress("creating the e-Box limits on the Prefect server")
         _apply_ebox_limits()

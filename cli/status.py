@@ -17,8 +17,9 @@ from procedure.clock import brussels_today
 
 def status_command(
     edition: int = typer.Option(2028, "--edition", help="Edition year."),
-    as_of: datetime | None = typer.Option(None, "--as-of", formats=["%Y-%m-%d"],
-                                          help="Day to report on (default: today, Brussels)."),
+    as_of: datetime | None = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="Day to report on (default: today, Brussels)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Dossiers per phase, deliveries per state, and the mailings due in the next 14 days."""
@@ -31,9 +32,11 @@ def status_command(
     if as_json:
         sys.stdout.write(json.dumps(status.as_dict(), indent=2) + "\n")
         return
-    console.print(f"[bold]Edition {edition}[/] on {day}: {status.dossiers} dossiers "
-                  f"({', '.join(f'{n} {s}' for s, n in sorted(status.dossiers_by_status.items()))})"
-                  f"; {status.without_election_day} open without a chosen day Y")
+    console.print(
+        f"[bold]Edition {edition}[/] on {day}: {status.dossiers} dossiers "
+        f"({', '.join(f'{n} {s}' for s, n in sorted(status.dossiers_by_status.items()))})"
+        f"; {status.without_election_day} open without a chosen day Y"
+    )
     phases = Table(title="Open dossiers per phase")
     for phase in status.open_by_phase:
         phases.add_column(phase, justify="right")

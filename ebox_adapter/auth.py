@@ -77,8 +77,16 @@ def client_assertion(client_id: str, audience: str, private_key, now: float | No
 class TokenSource:
     """One cached access token per client, refreshed shortly before expiry or after a 401."""
 
-    def __init__(self, http: httpx.Client, *, token_url: str, client_id: str, private_key,
-                 scopes: tuple[str, ...], refresh_margin: float):
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        token_url: str,
+        client_id: str,
+        private_key,
+        scopes: tuple[str, ...],
+        refresh_margin: float,
+    ):
         self._http = http
         self._token_url = token_url
         self._client_id = client_id
@@ -130,8 +138,9 @@ class TokenSource:
             value = body["access_token"]
             lifetime = float(body.get("expires_in", 300))
         except (ValueError, KeyError, TypeError):
-            raise EboxProtocolError("token endpoint answered 200 without an access_token",
-                                    status=200) from None
+            raise EboxProtocolError(
+                "token endpoint answered 200 without an access_token", status=200
+            ) from None
         return AccessToken(value, started + lifetime)
 
 

@@ -68,7 +68,6 @@ class PublicationOutcome(StrEnum):
     rejected = "rejected"  # 400: the e-Box refused the content; do not retry
 
 
-
 @dataclass(frozen=True)
 class PublicationResult:
     outcome: PublicationOutcome
@@ -104,10 +103,14 @@ class EboxClient:
     ...     result = ebox.publish(publication)
     """
 
-    def __init__(self, settings: EboxSettings | None = None, *,
-                 transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep,
-                 jitter: Callable[[], float] = random.random):
+    def __init__(
+        self,
+        settings: EboxSettings | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ):
         self.settings = settings = settings or EboxSettings()
         missing = settings.missing()
         if missing:
@@ -116,20 +119,27 @@ class EboxClient:
                 "ebox_adapter.ensure_sandbox() to use socelec's sandbox)"
             )
         password = settings.private_key_password
-        key = load_private_key(settings.private_key_file,
-                               password.get_secret_value() if password else None)
+        key = load_private_key(
+            settings.private_key_file, password.get_secret_value() if password else None
+        )
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
             transport=transport,
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout,
-                                  pool=settings.pool_timeout),
-            limits=httpx.Limits(max_connections=settings.max_connections,
-                                max_keepalive_connections=settings.max_connections),
+            timeout=httpx.Timeout(
+                settings.read_timeout, connect=settings.connect_timeout, pool=settings.pool_timeout
+            ),
+            limits=httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_connections,
+            ),
             headers={"Accept": "application/json", "User-Agent": "socelec-ebox-adapter"},
         )
         self.tokens = TokenSource(
-            self._http, token_url=settings.effective_token_url, client_id=settings.client_id,
-            private_key=key, scopes=settings.scopes,
+            self._http,
+            token_url=settings.effective_token_url,
+            client_id=settings.client_id,
+            private_key=key,
+            scopes=settings.scopes,
             refresh_margin=settings.token_refresh_margin,
         )
         self._sleep = sleep
@@ -152,29 +162,38 @@ class EboxClient:
         if not settings.sender or not is_valid_enterprise_number(settings.sender):
             raise EboxConfigurationError(
                 "SOCELEC_EBOX_SENDER: must be the FPS's 10-digit enterprise number with valid "
-                "mod-97 check digits")
+                "mod-97 check digits"
+            )
         for security_class in SecurityClass:
             route = settings.route(security_class)
-            for name, value in (("application_id", route.application_id),
-                                ("message_type_id", route.message_type_id)):
+            for name, value in (
+                ("application_id", route.application_id),
+                ("message_type_id", route.message_type_id),
+            ):
                 if not value or not value.strip():
                     raise EboxConfigurationError(
                         f"SOCELEC_EBOX_{security_class.upper()}_{name.upper()}: required (the "
-                        f"{security_class} class's pair agreed at onboarding)")
+                        f"{security_class} class's pair agreed at onboarding)"
+                    )
         try:
             self.tokens.get()
         except EboxAuthError as exc:
             raise EboxConfigurationError(
                 f"SOCELEC_EBOX_CLIENT_ID, SOCELEC_EBOX_PRIVATE_KEY_FILE: {exc} (the client or "
-                "its key is not the one registered, or lacks the scopes)") from None
+                "its key is not the one registered, or lacks the scopes)"
+            ) from None
         except TransientTokenError as exc:
-            log.warning("e-Box configuration check: token endpoint not answering (%s); "
-                        "deliveries will retry", exc.status or "connection error")
+            log.warning(
+                "e-Box configuration check: token endpoint not answering (%s); "
+                "deliveries will retry",
+                exc.status or "connection error",
+            )
 
     def check(self, publication: Publication) -> None:
         """Validate without sending (raises PublicationInvalid naming each broken rule)."""
-        check_publication(publication, self.settings.sender,
-                          self.settings.route(publication.security_class))
+        check_publication(
+            publication, self.settings.sender, self.settings.route(publication.security_class)
+        )
 
     def publish(self, publication: Publication) -> PublicationResult:
         """Publish one document; see the module docstring for what each answer becomes."""
@@ -184,18 +203,27 @@ class EboxClient:
         headers = {"Idempotency-Key": format_idempotency_key(publication.idempotency_key)}
 
         def send(token: str) -> httpx.Response:
-            return self._http.post(PUBLISH_PATH, files=multipart_files(publication, message),
-                                   headers={**headers, "Authorization": f"Bearer {token}"})
+            return self._http.post(
+                PUBLISH_PATH,
+                files=multipart_files(publication, message),
+                headers={**headers, "Authorization": f"Bearer {token}"},
+            )
 
         response, attempts = self._call(send, what=f"publication {publication.idempotency_key}")
         result = _publication_result(response, publication.idempotency_key, attempts)
-        log.info("e-Box publication %s (%s): %s after %d attempt(s)%s",
-                 publication.idempotency_key, publication.document_kind, result.outcome,
-                 attempts, f", code {result.code}" if result.code else "")
+        log.info(
+            "e-Box publication %s (%s): %s after %d attempt(s)%s",
+            publication.idempotency_key,
+            publication.document_kind,
+            result.outcome,
+            attempts,
+            f", code {result.code}" if result.code else "",
+        )
         return result
 
-    def search_preferences(self, enterprise_numbers: Iterable[str]
-                           ) -> dict[str, EboxPreference | None]:
+    def search_preferences(
+        self, enterprise_numbers: Iterable[str]
+    ) -> dict[str, EboxPreference | None]:
         """Federation pre-check, in batches: every number maps to its e-Box, or None if none.
 
         The Smals guide prefers "publish and read NO_DIGITAL_USER" (e-Box first); this call
@@ -204,32 +232,45 @@ class EboxClient:
         numbers = list(dict.fromkeys(enterprise_numbers))
         bad = [n for n in numbers if not is_valid_enterprise_number(n)]
         if bad:
-            raise PublicationInvalid("", [FieldError(
-                "enterprise_numbers", f"not valid enterprise numbers: {', '.join(bad[:10])}")])
+            raise PublicationInvalid(
+                "",
+                [
+                    FieldError(
+                        "enterprise_numbers", f"not valid enterprise numbers: {', '.join(bad[:10])}"
+                    )
+                ],
+            )
         found: dict[str, EboxPreference | None] = dict.fromkeys(numbers)
         size = self.settings.preference_batch_size
         for start in range(0, len(numbers), size):
-            batch = numbers[start:start + size]
-            body = {"eboxType": "ENTERPRISE", "eboxIdType": "EnterpriseNumber",
-                    "eboxIdValueList": batch}
+            batch = numbers[start : start + size]
+            body = {
+                "eboxType": "ENTERPRISE",
+                "eboxIdType": "EnterpriseNumber",
+                "eboxIdValueList": batch,
+            }
 
             def send(token: str, body=body) -> httpx.Response:
-                return self._http.post(PREFERENCES_PATH, json=body,
-                                       headers={"Authorization": f"Bearer {token}"})
+                return self._http.post(
+                    PREFERENCES_PATH, json=body, headers={"Authorization": f"Bearer {token}"}
+                )
 
             response, _ = self._call(send, what="e-Box preferences search")
             if response.status_code != 200:
                 raise EboxProtocolError(
                     f"e-Box preferences search: HTTP {response.status_code} "
-                    f"{_status_message(response).get('code', '')}", status=response.status_code)
+                    f"{_status_message(response).get('code', '')}",
+                    status=response.status_code,
+                )
             for item in response.json():
                 preference = _preference(item)
                 if preference.enterprise_number in found:
                     found[preference.enterprise_number] = preference
         return found
 
-    def _call(self, send: Callable[[str], httpx.Response], *, what: str
-              ) -> tuple[httpx.Response, int]:
+    def _call(
+        self, send: Callable[[str], httpx.Response], *, what: str
+    ) -> tuple[httpx.Response, int]:
         """Send until a final answer; return it with the number of attempts."""
         settings = self.settings
         refreshed = False
@@ -257,9 +298,14 @@ class EboxClient:
                     body = _status_message(response)
                     raise EboxAuthError(
                         f"{what}: HTTP {status} {body.get('code', '')}: "
-                        + ("token refused after a refresh" if status == 401
-                           else "the client lacks the scope for this call"),
-                        status=status, code=body.get("code"))
+                        + (
+                            "token refused after a refresh"
+                            if status == 401
+                            else "the client lacks the scope for this call"
+                        ),
+                        status=status,
+                        code=body.get("code"),
+                    )
                 if status != 429 and status < 500:
                     return response, attempt
                 retry_after = response.headers.get("Retry-After")
@@ -267,7 +313,9 @@ class EboxClient:
                 raise EboxUnavailable(
                     f"{what}: no answer after {attempt} attempt(s) (last: "
                     f"{status or 'connection error'}); retry later with the same key",
-                    attempts=attempt, last_status=status)
+                    attempts=attempt,
+                    last_status=status,
+                )
             self._sleep(self._delay(attempt, retry_after))
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
@@ -308,23 +356,40 @@ def _status_message(response: httpx.Response) -> dict:
 def _publication_result(response: httpx.Response, key: str, attempts: int) -> PublicationResult:
     status = response.status_code
     body = _status_message(response)
-    common = {"idempotency_key": key, "http_status": status, "attempts": attempts,
-              "code": body.get("code"), "message": body.get("message")}
+    common = {
+        "idempotency_key": key,
+        "http_status": status,
+        "attempts": attempts,
+        "code": body.get("code"),
+        "message": body.get("message"),
+    }
     if status == 201:
         if not body.get("messageId"):
             raise EboxProtocolError(f"publication {key}: 201 without a messageId", status=201)
-        outcome = (PublicationOutcome.not_digital if body.get("code") == NO_DIGITAL_USER
-                   else PublicationOutcome.published)
-        return PublicationResult(outcome, message_id=body["messageId"],
-                                 expiration_date=body.get("expirationDate"), **common)
+        outcome = (
+            PublicationOutcome.not_digital
+            if body.get("code") == NO_DIGITAL_USER
+            else PublicationOutcome.published
+        )
+        return PublicationResult(
+            outcome,
+            message_id=body["messageId"],
+            expiration_date=body.get("expirationDate"),
+            **common,
+        )
     if status == 409:
         # The 409 body is not documented (§ 6.4): keep the messageId of the first attempt.
-        return PublicationResult(PublicationOutcome.duplicate, message_id=body.get("messageId"),
-                                 error_id=body.get("id"), **common)
+        return PublicationResult(
+            PublicationOutcome.duplicate,
+            message_id=body.get("messageId"),
+            error_id=body.get("id"),
+            **common,
+        )
     if status == 400:
         return PublicationResult(PublicationOutcome.rejected, error_id=body.get("id"), **common)
     raise EboxProtocolError(
-        f"publication {key}: unexpected HTTP {status} {body.get('code', '')}", status=status)
+        f"publication {key}: unexpected HTTP {status} {body.get('code', '')}", status=status
+    )
 
 
 def _preference(item: dict) -> EboxPreference:

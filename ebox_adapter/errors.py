@@ -49,8 +49,13 @@ class CredentialOutsideSecureClass(PublicationInvalid):
     def __init__(self, document_kind: str, security_class: str):
         super().__init__(
             "",
-            [FieldError("security_class", f"{document_kind} carries a credential: only the "
-                                          f"secure class may deliver it, not {security_class}")],
+            [
+                FieldError(
+                    "security_class",
+                    f"{document_kind} carries a credential: only the "
+                    f"secure class may deliver it, not {security_class}",
+                )
+            ],
         )
 
 

@@ -117,8 +117,11 @@ def check_publication(publication: Publication, sender: str | None, route: Class
 def data_errors(publication: Publication) -> list[FieldError]:
     """The rules the document and its recipient break, leaving out socelec's own settings:
     what staff must correct in the data before a held letter can go."""
-    return [e for e in _field_errors(publication, None, ClassRoute("", ""))
-            if e.field not in CONFIGURATION_FIELDS]
+    return [
+        e
+        for e in _field_errors(publication, None, ClassRoute("", ""))
+        if e.field not in CONFIGURATION_FIELDS
+    ]
 
 
 def _field_errors(publication: Publication, sender: str | None, route: ClassRoute):
@@ -140,8 +143,9 @@ def _field_errors(publication: Publication, sender: str | None, route: ClassRout
     elif not SF_STRING_RE.match(p.idempotency_key):
         yield FieldError("idempotency_key", "printable ASCII only (RFC 8941 string)")
     if not route.application_id or not route.message_type_id:
-        yield FieldError("security_class",
-                         f"no application/message type set for {p.security_class}")
+        yield FieldError(
+            "security_class", f"no application/message type set for {p.security_class}"
+        )
     if p.attention_ssin is not None and not ssn.is_valid(p.attention_ssin):
         yield FieldError("attention_ssin", "a valid national register or BIS number (11 digits)")
     if p.attention_label is not None and (
@@ -217,8 +221,10 @@ def multipart_files(publication: Publication, message: dict) -> list[tuple[str, 
     files: list[tuple[str, tuple]] = [("messageToPublish", (None, body, "application/json"))]
     for index, document in enumerate(publication.documents):
         files.append(
-            (part_name(index), (wire_file_name(document.file_name), document.content,
-                                document.media_type))
+            (
+                part_name(index),
+                (wire_file_name(document.file_name), document.content, document.media_type),
+            )
         )
     return files
 

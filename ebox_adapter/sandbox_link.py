@@ -27,8 +27,9 @@ def ensure_sender_key(path: Path) -> Path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process made it first: use theirs
@@ -40,13 +41,19 @@ def ensure_sender_key(path: Path) -> Path:
 
 def public_key_pem(private_key_file: Path) -> str:
     key = serialization.load_pem_private_key(private_key_file.read_bytes(), None)
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode("ascii")
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
 
 
-def ensure_sandbox(settings: EboxSettings | None = None, *, data_dir: Path | None = None,
-                   admin_token: str | None = None) -> EboxSettings:
+def ensure_sandbox(
+    settings: EboxSettings | None = None,
+    *,
+    data_dir: Path | None = None,
+    admin_token: str | None = None,
+) -> EboxSettings:
     """Settings for the adapter: unchanged when a real e-Box is configured, else the sandbox's.
 
     The sandbox must be running at ``settings.sandbox_url`` (``socelec ebox-sandbox`` or
@@ -70,10 +77,14 @@ def ensure_sandbox(settings: EboxSettings | None = None, *, data_dir: Path | Non
             public_key_pem=public_key_pem(key_file),
             enterprise_number=sender,
             scopes=[PUBLICATION_SCOPE, PREFERENCE_SCOPE],
-            applications=sorted({settings.secure_application_id,
-                                 settings.general_application_id}),
+            applications=sorted({settings.secure_application_id, settings.general_application_id}),
         )
-    return settings.model_copy(update={
-        "base_url": url, "token_url": url + TOKEN_PATH, "client_id": client_id,
-        "private_key_file": key_file, "sender": sender,
-    })
+    return settings.model_copy(
+        update={
+            "base_url": url,
+            "token_url": url + TOKEN_PATH,
+            "client_id": client_id,
+            "private_key_file": key_file,
+            "sender": sender,
+        }
+    )

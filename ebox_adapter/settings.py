@@ -75,7 +75,7 @@ class EboxSettings(BaseSettings):
     scopes: tuple[str, ...] = Field(
         default=(PUBLICATION_SCOPE, PREFERENCE_SCOPE),
         description="Scopes requested with each token (JSON list); each must be granted "
-                    "to the client (reference § 2.3).",
+        "to the client (reference § 2.3).",
     )
 
     secure_application_id: str = FPS_APPLICATION_ID
@@ -125,8 +125,11 @@ class EboxSettings(BaseSettings):
         named, when set; never the key's password: the key stays in its file.
         """
         values = {name: getattr(self, name) for name in (*CONNECTION, *extra)}
-        return {f"SOCELEC_EBOX_{name.upper()}": str(value)
-                for name, value in values.items() if value is not None}
+        return {
+            f"SOCELEC_EBOX_{name.upper()}": str(value)
+            for name, value in values.items()
+            if value is not None
+        }
 
     def missing(self) -> list[str]:
         """The variables still needed before the adapter can talk to an e-Box."""

@@ -18,14 +18,21 @@ class SandboxAdminError(Exception):
 class SandboxAdmin:
     """``SandboxAdmin(url)`` reads the admin token from the sandbox's data dir when not given."""
 
-    def __init__(self, base_url: str, token: str | None = None, *, data_dir: Path | None = None,
-                 timeout: float = 30.0):
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        data_dir: Path | None = None,
+        timeout: float = 30.0,
+    ):
         if token is None:
             settings = SandboxSettings(**({"data_dir": data_dir} if data_dir else {}))
             token = settings.admin_token_value()
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout,
-                                  headers={"Authorization": f"Bearer {token}"})
+        self._http = httpx.Client(
+            base_url=self.base_url, timeout=timeout, headers={"Authorization": f"Bearer {token}"}
+        )
 
     def __enter__(self) -> SandboxAdmin:
         return self
@@ -40,27 +47,44 @@ class SandboxAdmin:
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
-            raise SandboxAdminError(f"e-Box sandbox at {self.base_url} is not reachable "
-                                    f"({type(exc).__name__}); start it with "
-                                    "`socelec ebox-sandbox`") from None
+            raise SandboxAdminError(
+                f"e-Box sandbox at {self.base_url} is not reachable "
+                f"({type(exc).__name__}); start it with "
+                "`socelec ebox-sandbox`"
+            ) from None
         if response.status_code >= 400:
-            raise SandboxAdminError(f"{method} {path}: HTTP {response.status_code} "
-                                    f"{response.text[:300]}")
+            raise SandboxAdminError(
+                f"{method} {path}: HTTP {response.status_code} {response.text[:300]}"
+            )
         return response.json() if response.content else None
 
     def health(self) -> dict:
         return self._json("GET", "/sandbox/health")
 
-    def register_client(self, *, client_id: str, public_key_pem: str, enterprise_number: str,
-                        scopes: list[str], applications: list[str]) -> None:
-        self._json("PUT", f"/sandbox/admin/clients/{client_id}", json={
-            "public_key_pem": public_key_pem, "enterprise_number": enterprise_number,
-            "scopes": scopes, "applications": applications})
+    def register_client(
+        self,
+        *,
+        client_id: str,
+        public_key_pem: str,
+        enterprise_number: str,
+        scopes: list[str],
+        applications: list[str],
+    ) -> None:
+        self._json(
+            "PUT",
+            f"/sandbox/admin/clients/{client_id}",
+            json={
+                "public_key_pem": public_key_pem,
+                "enterprise_number": enterprise_number,
+                "scopes": scopes,
+                "applications": applications,
+            },
+        )
 
     def seed(self, enterprises: list[dict]) -> int:
         done = 0
         for start in range(0, len(enterprises), SEED_CHUNK):
-            chunk = [_jsonable(e) for e in enterprises[start:start + SEED_CHUNK]]
+            chunk = [_jsonable(e) for e in enterprises[start : start + SEED_CHUNK]]
             done += self._json("PUT", "/sandbox/admin/enterprises", json=chunk)["seeded"]
         return done
 
@@ -81,14 +105,17 @@ class SandboxAdmin:
 
     def visible_messages(self, enterprise_number: str, user_id: str) -> list[dict]:
         """What user ``user_id`` of the enterprise sees in their e-Box."""
-        return self._json("GET", f"/sandbox/enterprises/{enterprise_number}/users/{user_id}"
-                                 "/messages")
+        return self._json(
+            "GET", f"/sandbox/enterprises/{enterprise_number}/users/{user_id}/messages"
+        )
 
-    def attachment(self, enterprise_number: str, user_id: str, message_id: str,
-                   position: int = 1) -> bytes:
+    def attachment(
+        self, enterprise_number: str, user_id: str, message_id: str, position: int = 1
+    ) -> bytes:
         response = self._http.get(
             f"/sandbox/enterprises/{enterprise_number}/users/{user_id}/messages/{message_id}"
-            f"/attachments/{position}/content")
+            f"/attachments/{position}/content"
+        )
         if response.status_code != 200:
             raise SandboxAdminError(f"attachment: HTTP {response.status_code}")
         return response.content

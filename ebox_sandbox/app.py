@@ -53,8 +53,10 @@ PUBLISH_PATH = REGISTRY + "/ebox/messages"
 PREFERENCES_PATH = "/REST/ebox/enterprise/federation/v1/eboxPreferences/search"
 PUBLICATION_SCOPE = "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
 PREFERENCE_SCOPE = "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
-REFERENCE_SCOPES = {PUBLICATION_SCOPE,
-                    "scope:document:management:consult:ws-eboxrestentreprise:referencedata"}
+REFERENCE_SCOPES = {
+    PUBLICATION_SCOPE,
+    "scope:document:management:consult:ws-eboxrestentreprise:referencedata",
+}
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PREFERENCES_MAX = 1000
 ADMIN_COOKIE = "sandbox_admin"
@@ -64,8 +66,11 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 def status_message(error: ApiError) -> JSONResponse:
     """The e-Box error body StatusMessage {id, code, message} (§ 2.5 Errors)."""
     headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if error.status == 401 else None
-    return JSONResponse({"id": str(uuid.uuid4()), "code": error.code, "message": error.message},
-                        status_code=error.status, headers=headers)
+    return JSONResponse(
+        {"id": str(uuid.uuid4()), "code": error.code, "message": error.message},
+        status_code=error.status,
+        headers=headers,
+    )
 
 
 def local_time(value: datetime) -> str:
@@ -116,8 +121,13 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         yield
         store.close()
 
-    app = FastAPI(title="e-Box Enterprise sandbox", docs_url="/sandbox/docs",
-                  openapi_url="/sandbox/openapi.json", redoc_url=None, lifespan=lifespan)
+    app = FastAPI(
+        title="e-Box Enterprise sandbox",
+        docs_url="/sandbox/docs",
+        openapi_url="/sandbox/openapi.json",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     app.state.store = store
     app.state.settings = settings
 
@@ -136,8 +146,9 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith("/REST/"):
-            return status_message(ApiError(exc.status_code, f"HTTP_{exc.status_code}",
-                                           str(exc.detail)))
+            return status_message(
+                ApiError(exc.status_code, f"HTTP_{exc.status_code}", str(exc.detail))
+            )
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
 
     def require(request: Request, scopes: set[str]) -> Grant:
@@ -150,8 +161,9 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
 
     def admin(request: Request) -> None:
         header = request.headers.get("Authorization", "")
-        given = (header[7:] if header.startswith("Bearer ")
-                 else request.cookies.get(ADMIN_COOKIE, ""))
+        given = (
+            header[7:] if header.startswith("Bearer ") else request.cookies.get(ADMIN_COOKIE, "")
+        )
         if not secrets.compare_digest(given.encode(), admin_token.encode()):
             raise StarletteHTTPException(401, "admin token required (Authorization: Bearer …)")
 
@@ -164,12 +176,18 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         form = dict((await request.form()).items())
         audience = f"{request.url.scheme}://{request.url.netloc}{TOKEN_PATH}"
         try:
-            body = issue_token(form, audience=audience, client_lookup=store.client,
-                               signing_key=signing_key, ttl=settings.token_ttl_seconds,
-                               replay=replay)
+            body = issue_token(
+                form,
+                audience=audience,
+                client_lookup=store.client,
+                signing_key=signing_key,
+                ttl=settings.token_ttl_seconds,
+                replay=replay,
+            )
         except OAuthError as exc:
-            return JSONResponse({"error": exc.error, "error_description": exc.description},
-                                status_code=exc.status)
+            return JSONResponse(
+                {"error": exc.error, "error_description": exc.description}, status_code=exc.status
+            )
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     @app.post(PUBLISH_PATH, status_code=201)
@@ -191,20 +209,30 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         attention = msg.forTheAttentionOf
         try:
             row = store.publish(
-                client_id=grant.client_id, sender_enterprise=msg.sender.enterpriseNumber,
-                application_id=msg.senderApplicationId, message_type_id=msg.messageTypeId,
-                recipient=recipient, idempotency_key=key, language=language,
+                client_id=grant.client_id,
+                sender_enterprise=msg.sender.enterpriseNumber,
+                application_id=msg.senderApplicationId,
+                message_type_id=msg.messageTypeId,
+                recipient=recipient,
+                idempotency_key=key,
+                language=language,
                 subject=msg.subject[language],
                 attention_ssin=attention.ssin if attention else None,
-                attention_label=attention.label if attention else None, attachments=attachments)
+                attention_label=attention.label if attention else None,
+                attachments=attachments,
+            )
         except DuplicateKey:  # a concurrent request with the same key won the race
             request.app.state.faults.duplicate_refused()
             raise duplicate() from None
-        body = {"messageId": row["message_id"],
-                "expirationDate": local_time(row["expiration_date"])}
+        body = {
+            "messageId": row["message_id"],
+            "expirationDate": local_time(row["expiration_date"]),
+        }
         if row["no_digital_user"]:
-            body |= {"code": "NO_DIGITAL_USER",
-                     "message": "The recipient has never consulted its e-Box"}
+            body |= {
+                "code": "NO_DIGITAL_USER",
+                "message": "The recipient has never consulted its e-Box",
+            }
         return JSONResponse(body, status_code=201)
 
     @app.get(REGISTRY + "/refData/messageTypes/{message_type_id}")
@@ -213,10 +241,15 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         kind = store.message_type(message_type_id)
         if kind is None:
             raise ApiError(404, "NOT_FOUND", f"Unknown message type {message_type_id}")
-        return {"messageTypeId": kind["message_type_id"], "messageTypeName": {"fr": kind["name"]},
-                "validityPeriod": {"validityPeriodNumber": kind["validity_days"],
-                                   "validityPeriodUnit": "day"},
-                "senderApplicationIds": [kind["application_id"]]}
+        return {
+            "messageTypeId": kind["message_type_id"],
+            "messageTypeName": {"fr": kind["name"]},
+            "validityPeriod": {
+                "validityPeriodNumber": kind["validity_days"],
+                "validityPeriodUnit": "day",
+            },
+            "senderApplicationIds": [kind["application_id"]],
+        }
 
     @app.post(PREFERENCES_PATH)
     async def preferences(request: Request):
@@ -226,18 +259,26 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         except ValueError:
             raise invalid("Invalid Schema: body is not JSON") from None
         numbers = body.get("eboxIdValueList") if isinstance(body, dict) else None
-        if (body.get("eboxType") != "ENTERPRISE" or body.get("eboxIdType") != "EnterpriseNumber"
-                or not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers)):
-            raise invalid("Invalid Schema: expected eboxType ENTERPRISE, eboxIdType "
-                          "EnterpriseNumber and eboxIdValueList")
+        if (
+            body.get("eboxType") != "ENTERPRISE"
+            or body.get("eboxIdType") != "EnterpriseNumber"
+            or not isinstance(numbers, list)
+            or not all(isinstance(n, str) for n in numbers)
+        ):
+            raise invalid(
+                "Invalid Schema: expected eboxType ENTERPRISE, eboxIdType "
+                "EnterpriseNumber and eboxIdValueList"
+            )
         if len(numbers) > PREFERENCES_MAX:
             raise invalid(f"eboxIdValueList: at most {PREFERENCES_MAX} values")
         answer = []
         for box in store.preferences(numbers):
-            item = {"eboxId": {"eboxType": "ENTERPRISE", "eboxIdValue": box["enterprise_number"]},
-                    "exclusivelyEbox": box["exclusively_ebox"],
-                    "totalNumberOfMessages": box["total"],
-                    "totalNumberOfUnreadMessages": box["unread"]}
+            item = {
+                "eboxId": {"eboxType": "ENTERPRISE", "eboxIdValue": box["enterprise_number"]},
+                "exclusivelyEbox": box["exclusively_ebox"],
+                "totalNumberOfMessages": box["total"],
+                "totalNumberOfUnreadMessages": box["unread"],
+            }
             if box["last_connection_at"]:
                 item["lastConnectionDate"] = local_time(box["last_connection_at"])
             answer.append(item)
@@ -253,8 +294,9 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
     def register_client(client_id: str, body: ClientRegistration):
         store.register_client(client_id=client_id, **body.model_dump())
 
-    @app.put("/sandbox/admin/message-types/{message_type_id}", status_code=204,
-             dependencies=admin_only)
+    @app.put(
+        "/sandbox/admin/message-types/{message_type_id}", status_code=204, dependencies=admin_only
+    )
     def define_message_type(message_type_id: str, body: MessageTypeDefinition):
         store.upsert_message_type({"message_type_id": message_type_id, **body.model_dump()})
 
@@ -265,8 +307,11 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
     @app.get("/sandbox/admin/faults", dependencies=admin_only)
     async def get_faults(request: Request):
         injector: FaultInjector = request.app.state.faults
-        return {**injector.plan.model_dump(), "counts": injector.counts,
-                "pressure": injector.pressure}
+        return {
+            **injector.plan.model_dump(),
+            "counts": injector.counts,
+            "pressure": injector.pressure,
+        }
 
     @app.put("/sandbox/admin/faults", dependencies=admin_only)
     async def set_faults(plan: FaultPlan, request: Request):
@@ -278,10 +323,15 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         return store.stats()
 
     @app.get("/sandbox/admin/messages", dependencies=admin_only)
-    def messages(recipient: str | None = None, idempotency_key: str | None = None,
-                 limit: int = Query(100, ge=1, le=10_000), offset: int = Query(0, ge=0)):
-        return store.messages(recipient=recipient, idempotency_key=idempotency_key,
-                              limit=limit, offset=offset)
+    def messages(
+        recipient: str | None = None,
+        idempotency_key: str | None = None,
+        limit: int = Query(100, ge=1, le=10_000),
+        offset: int = Query(0, ge=0),
+    ):
+        return store.messages(
+            recipient=recipient, idempotency_key=idempotency_key, limit=limit, offset=offset
+        )
 
     @app.delete("/sandbox/admin/messages", dependencies=admin_only)
     def delete_messages():
@@ -302,15 +352,23 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         """What ``user_id`` sees in the e-Box (an inspection: it does not count as a login)."""
         return store.visible_messages(number, mailbox_user(number, user_id))
 
-    @app.get("/sandbox/enterprises/{number}/users/{user_id}/messages/{message_id}"
-             "/attachments/{position}/content", dependencies=admin_only)
+    @app.get(
+        "/sandbox/enterprises/{number}/users/{user_id}/messages/{message_id}"
+        "/attachments/{position}/content",
+        dependencies=admin_only,
+    )
     def attachment_content(number: str, user_id: str, message_id: str, position: int):
         found = store.open_attachment(number, mailbox_user(number, user_id), message_id, position)
         if found is None:
             raise StarletteHTTPException(404, "no such document for this user")
-        return Response(found["content"], media_type=found["media_type"], headers={
-            "Content-Disposition": f"inline; filename*=UTF-8''{quote(found['file_name'])}",
-            "Cache-Control": "no-store"})
+        return Response(
+            found["content"],
+            media_type=found["media_type"],
+            headers={
+                "Content-Disposition": f"inline; filename*=UTF-8''{quote(found['file_name'])}",
+                "Cache-Control": "no-store",
+            },
+        )
 
     @app.get("/sandbox/login")
     def login(token: str):
@@ -323,23 +381,41 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
 
     @app.get("/sandbox/view", response_class=HTMLResponse, dependencies=admin_only)
     def view_index(request: Request, q: str = "", offset: int = Query(0, ge=0)):
-        return TEMPLATES.TemplateResponse(request, "index.html", {
-            "enterprises": store.enterprises(query=q, offset=offset), "q": q, "offset": offset,
-            "stats": store.stats()})
+        return TEMPLATES.TemplateResponse(
+            request,
+            "index.html",
+            {
+                "enterprises": store.enterprises(query=q, offset=offset),
+                "q": q,
+                "offset": offset,
+                "stats": store.stats(),
+            },
+        )
 
-    @app.get("/sandbox/view/{number}/{user_id}", response_class=HTMLResponse,
-             dependencies=admin_only)
+    @app.get(
+        "/sandbox/view/{number}/{user_id}", response_class=HTMLResponse, dependencies=admin_only
+    )
     def view_mailbox(request: Request, number: str, user_id: str):
         """A user opening their e-Box: from now on the company counts as digital."""
         user = mailbox_user(number, user_id)
         store.record_connection(number)
-        return TEMPLATES.TemplateResponse(request, "mailbox.html", {
-            "enterprise": store.enterprise(number), "user": user, "users": store.users(number),
-            "messages": store.visible_messages(number, user)})
+        return TEMPLATES.TemplateResponse(
+            request,
+            "mailbox.html",
+            {
+                "enterprise": store.enterprise(number),
+                "user": user,
+                "users": store.users(number),
+                "messages": store.visible_messages(number, user),
+            },
+        )
 
     def duplicate() -> ApiError:
-        return ApiError(409, "DUPLICATE_IDEMPOTENCY_KEY",
-                        "A message was already published with this Idempotency-Key")
+        return ApiError(
+            409,
+            "DUPLICATE_IDEMPOTENCY_KEY",
+            "A message was already published with this Idempotency-Key",
+        )
 
     return app
 
@@ -362,8 +438,7 @@ async def read_multipart(request: Request) -> tuple[str | None, list[FilePart]]:
             elif name == "messageToPublish":
                 text = (await value.read()).decode("utf-8", "replace")
             else:
-                parts.append(FilePart(name, value.filename, value.content_type,
-                                      await value.read()))
+                parts.append(FilePart(name, value.filename, value.content_type, await value.read()))
         return text, parts
     finally:
         await form.close()

@@ -32,8 +32,13 @@ from ebox_sandbox.settings import FaultPlan
 
 log = logging.getLogger(__name__)
 FAULT_PREFIX = "/REST/ebox/"  # the e-Box API; not the token endpoint, the admin API, the views
-REASONS = {429: "TOO_MANY_REQUESTS", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY",
-           503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT"}
+REASONS = {
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+    502: "BAD_GATEWAY",
+    503: "SERVICE_UNAVAILABLE",
+    504: "GATEWAY_TIMEOUT",
+}
 RECIPIENT_RE = re.compile(rb'"recipient"\s*:\s*\{[^}]*"enterpriseNumber"\s*:\s*"(\d{10})"')
 PUBLICATION_SUFFIX = "/ebox/messages"
 
@@ -111,8 +116,9 @@ class FaultInjector:
             if draw < rate:
                 self._count(str(status))
                 await _read_body(receive)  # read the upload first, so the answer is not lost
-                retry_after = plan.retry_after_seconds \
-                    if status in plan.retry_after_statuses else None
+                retry_after = (
+                    plan.retry_after_seconds if status in plan.retry_after_statuses else None
+                )
                 if retry_after is not None and key is not None:
                     self.retry_not_before[key] = time.monotonic() + retry_after
                 return await self._error(send, status, retry_after)
@@ -138,8 +144,15 @@ class FaultInjector:
                         await asyncio.sleep(0)
                     return
                 log.warning("cannot reach the transport to drop it; answering 500 instead")
-                await _send_json(send, 500, {"id": str(uuid.uuid4()), "code": "DROPPED",
-                                             "message": "connection would have been dropped"})
+                await _send_json(
+                    send,
+                    500,
+                    {
+                        "id": str(uuid.uuid4()),
+                        "code": "DROPPED",
+                        "message": "connection would have been dropped",
+                    },
+                )
                 return
             await send(event)
 
@@ -147,9 +160,16 @@ class FaultInjector:
 
     async def _error(self, send, status: int, retry_after: int | None) -> None:
         headers = [(b"retry-after", str(retry_after).encode())] if retry_after is not None else []
-        await _send_json(send, status, {"id": str(uuid.uuid4()),
-                                        "code": REASONS.get(status, f"HTTP_{status}"),
-                                        "message": "fault injected by the e-Box sandbox"}, headers)
+        await _send_json(
+            send,
+            status,
+            {
+                "id": str(uuid.uuid4()),
+                "code": REASONS.get(status, f"HTTP_{status}"),
+                "message": "fault injected by the e-Box sandbox",
+            },
+            headers,
+        )
 
 
 async def _read_body(receive) -> bytes:
@@ -174,7 +194,15 @@ def _replay(body: bytes, receive):
 
 async def _send_json(send, status: int, body: dict, headers: list | None = None) -> None:
     payload = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode()), *(headers or [])]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

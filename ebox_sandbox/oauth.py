@@ -57,8 +57,9 @@ class ReplayGuard:
             return True
 
 
-def issue_token(form: dict, *, audience: str, client_lookup, signing_key: str, ttl: int,
-                replay: ReplayGuard) -> dict:
+def issue_token(
+    form: dict, *, audience: str, client_lookup, signing_key: str, ttl: int, replay: ReplayGuard
+) -> dict:
     """Check the token request; return the RFC 6749 § 5.1 body or raise OAuthError."""
     if form.get("grant_type") != "client_credentials":
         raise OAuthError(400, "unsupported_grant_type", "only client_credentials is supported")
@@ -75,16 +76,21 @@ def issue_token(form: dict, *, audience: str, client_lookup, signing_key: str, t
         raise OAuthError(401, "invalid_client", "unknown client")
     try:
         claims = jwt.decode(
-            assertion, client["public_key_pem"], algorithms=["RS256"], audience=audience,
-            leeway=LEEWAY, options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
+            assertion,
+            client["public_key_pem"],
+            algorithms=["RS256"],
+            audience=audience,
+            leeway=LEEWAY,
+            options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
         )
     except jwt.InvalidAudienceError:
         raise OAuthError(401, "invalid_client", f"assertion audience must be {audience}") from None
     except jwt.ExpiredSignatureError:
         raise OAuthError(401, "invalid_client", "the client assertion has expired") from None
     except jwt.PyJWTError as exc:
-        raise OAuthError(401, "invalid_client",
-                         f"client assertion rejected: {type(exc).__name__}") from None
+        raise OAuthError(
+            401, "invalid_client", f"client assertion rejected: {type(exc).__name__}"
+        ) from None
     if claims["sub"] != client_id:
         raise OAuthError(401, "invalid_client", "assertion sub must equal iss (the client id)")
     if claims["exp"] - claims["iat"] > MAX_ASSERTION_LIFETIME:
@@ -94,14 +100,30 @@ def issue_token(form: dict, *, audience: str, client_lookup, signing_key: str, t
     granted = set(client["scopes"].split())
     requested = set(form.get("scope", "").split()) or granted
     if not requested <= granted:
-        raise OAuthError(400, "invalid_scope", "scope not granted to this client: "
-                         + " ".join(sorted(requested - granted)))
+        raise OAuthError(
+            400,
+            "invalid_scope",
+            "scope not granted to this client: " + " ".join(sorted(requested - granted)),
+        )
     now = int(time.time())
-    token = jwt.encode({"sub": client_id, "org": client["enterprise_number"],
-                        "scope": " ".join(sorted(requested)), "iat": now, "exp": now + ttl,
-                        "jti": str(uuid.uuid4())}, signing_key, algorithm="HS256")
-    return {"access_token": token, "token_type": "Bearer", "expires_in": ttl,
-            "scope": " ".join(sorted(requested))}
+    token = jwt.encode(
+        {
+            "sub": client_id,
+            "org": client["enterprise_number"],
+            "scope": " ".join(sorted(requested)),
+            "iat": now,
+            "exp": now + ttl,
+            "jti": str(uuid.uuid4()),
+        },
+        signing_key,
+        algorithm="HS256",
+    )
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "scope": " ".join(sorted(requested)),
+    }
 
 
 def verify_access_token(header: str | None, signing_key: str) -> Grant | None:
@@ -109,8 +131,12 @@ def verify_access_token(header: str | None, signing_key: str) -> Grant | None:
     if not header or not header.startswith("Bearer "):
         return None
     try:
-        claims = jwt.decode(header[7:], signing_key, algorithms=["HS256"],
-                            options={"require": ["sub", "exp", "scope"]})
+        claims = jwt.decode(
+            header[7:],
+            signing_key,
+            algorithms=["HS256"],
+            options={"require": ["sub", "exp", "scope"]},
+        )
     except jwt.PyJWTError:
         return None
     return Grant(claims["sub"], claims.get("org", ""), frozenset(claims["scope"].split()))

@@ -24,8 +24,15 @@ from ebox_sandbox.app import TOKEN_PATH
 class SandboxProcess:
     """``with SandboxProcess(data_dir) as sandbox: sandbox.base_url, sandbox.admin …``"""
 
-    def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 0,
-                 env: dict[str, str] | None = None, startup_timeout: float = 30.0):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        env: dict[str, str] | None = None,
+        startup_timeout: float = 30.0,
+    ):
         self.data_dir = Path(data_dir)
         self.host = host
         self.requested_port = port
@@ -61,7 +68,10 @@ class SandboxProcess:
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(  # noqa: S603 (our own module, no shell)
                 [sys.executable, "-m", "ebox_sandbox.server", "--fd", str(listener.fileno())],
-                pass_fds=[listener.fileno()], env=env, stdout=log, stderr=subprocess.STDOUT,
+                pass_fds=[listener.fileno()],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 cwd=Path(__file__).resolve().parent.parent,
             )
         listener.close()  # the child holds its own copy
@@ -73,8 +83,9 @@ class SandboxProcess:
         with httpx.Client(timeout=2.0) as http:
             while time.monotonic() < deadline:
                 if self._process.poll() is not None:
-                    raise RuntimeError(f"e-Box sandbox exited with {self._process.returncode}; "
-                                       f"see {self.log_path}")
+                    raise RuntimeError(
+                        f"e-Box sandbox exited with {self._process.returncode}; see {self.log_path}"
+                    )
                 try:
                     if http.get(self.base_url + "/sandbox/health").status_code == 200:
                         return
@@ -82,8 +93,9 @@ class SandboxProcess:
                     pass
                 time.sleep(0.05)  # poll interval, not a wait for readiness
         self.stop()
-        raise RuntimeError(f"e-Box sandbox not ready after {self.startup_timeout} s; "
-                           f"see {self.log_path}")
+        raise RuntimeError(
+            f"e-Box sandbox not ready after {self.startup_timeout} s; see {self.log_path}"
+        )
 
     def stop(self) -> None:
         if self._admin is not None:

@@ -45,11 +45,15 @@ def synthetic_ssin(seed: str) -> str:
     return f"{base}{97 - int(base) % 97:02d}"
 
 
-def enterprise_seed(enterprise_number: str, name: str, officer_ssin: str | None = None,
-                    status: str | None = None) -> dict:
+def enterprise_seed(
+    enterprise_number: str, name: str, officer_ssin: str | None = None, status: str | None = None
+) -> dict:
     status = status or ebox_status(enterprise_number)
-    last = (datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=int(enterprise_number[:8]) % 700)
-            if status == "digital" else None)
+    last = (
+        datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=int(enterprise_number[:8]) % 700)
+        if status == "digital"
+        else None
+    )
     return {
         "enterprise_number": enterprise_number,
         "name": name,
@@ -57,15 +61,27 @@ def enterprise_seed(enterprise_number: str, name: str, officer_ssin: str | None 
         "exclusively_ebox": status == "digital" and int(enterprise_number[:8]) % 3 == 0,
         "last_connection_at": last,
         "users": [
-            {"user_id": ACCESS_MANAGER, "name": f"Access manager of {name}"[:100],
-             "ssin": synthetic_ssin(f"{enterprise_number}:am"), "role": "access_manager",
-             "services": []},
-            {"user_id": OFFICER, "name": f"Election officer of {name}"[:100],
-             "ssin": officer_ssin or synthetic_ssin(f"{enterprise_number}:officer"),
-             "role": "user", "services": [SOCIAL_ELECTIONS_SERVICE]},
-            {"user_id": CLERK, "name": f"Payroll clerk of {name}"[:100],
-             "ssin": synthetic_ssin(f"{enterprise_number}:clerk"), "role": "user",
-             "services": ["dmfa"]},
+            {
+                "user_id": ACCESS_MANAGER,
+                "name": f"Access manager of {name}"[:100],
+                "ssin": synthetic_ssin(f"{enterprise_number}:am"),
+                "role": "access_manager",
+                "services": [],
+            },
+            {
+                "user_id": OFFICER,
+                "name": f"Election officer of {name}"[:100],
+                "ssin": officer_ssin or synthetic_ssin(f"{enterprise_number}:officer"),
+                "role": "user",
+                "services": [SOCIAL_ELECTIONS_SERVICE],
+            },
+            {
+                "user_id": CLERK,
+                "name": f"Payroll clerk of {name}"[:100],
+                "ssin": synthetic_ssin(f"{enterprise_number}:clerk"),
+                "role": "user",
+                "services": ["dmfa"],
+            },
         ],
     }
 

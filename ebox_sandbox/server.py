@@ -16,11 +16,18 @@ from ebox_sandbox.app import create_asgi_app
 from ebox_sandbox.settings import SandboxSettings
 
 
-def serve(settings: SandboxSettings | None = None, *, fd: int | None = None,
-          log_level: str = "warning") -> None:
+def serve(
+    settings: SandboxSettings | None = None, *, fd: int | None = None, log_level: str = "warning"
+) -> None:
     settings = settings or SandboxSettings()
-    config = uvicorn.Config(create_asgi_app(settings), host=settings.host, port=settings.port,
-                            access_log=False, log_level=log_level, timeout_graceful_shutdown=5)
+    config = uvicorn.Config(
+        create_asgi_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        log_level=log_level,
+        timeout_graceful_shutdown=5,
+    )
     server = uvicorn.Server(config)
     server.run(sockets=[socket.socket(fileno=fd)] if fd is not None else None)
 

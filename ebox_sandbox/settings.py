@@ -58,8 +58,9 @@ class FaultPlan(BaseModel):
     def _retry_after_statuses(cls, statuses: list[int]) -> list[int]:
         wrong = [s for s in statuses if s not in (429, 503)]
         if wrong:
-            raise ValueError(f"retry_after_statuses: {wrong} — Retry-After is sent with 429 "
-                             "or 503 only")
+            raise ValueError(
+                f"retry_after_statuses: {wrong} — Retry-After is sent with 429 or 503 only"
+            )
         return statuses
 
     @model_validator(mode="after")
@@ -70,8 +71,9 @@ class FaultPlan(BaseModel):
 
 
 class SandboxSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SOCELEC_SANDBOX_", env_file=".env",
-                                      extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_prefix="SOCELEC_SANDBOX_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     data_dir: Path = Field(
         default=Path("var"),

@@ -22,15 +22,25 @@ from stdnum.be import ssn
 from ebox_sandbox.store import Attachment
 
 # Reference § 2.5: attachment media types (the v2.1 Attachment.mediaType enum).
-MEDIA_TYPES = frozenset({
-    "application/pdf", "application/zip", "text/csv", "text/html", "text/plain", "text/xml",
-    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
-    "application/vnd.oasis.opendocument.graphics", "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.ms-powerpoint", "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-})
+MEDIA_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/zip",
+        "text/csv",
+        "text/html",
+        "text/plain",
+        "text/xml",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+        "application/vnd.oasis.opendocument.graphics",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+)
 LANGUAGES = frozenset({"fr", "nl", "de"})
 SUBJECT_MAX, FILE_NAME_MAX, BUSINESS_VALUE_MAX, ATTENTION_LABEL_MAX = 400, 255, 256, 100
 MAX_FILES = 6  # v2 upfile1..6; v3 says "one or several"
@@ -124,7 +134,7 @@ def parse_idempotency_key(header: str | None) -> str | None:
         return None
     match = SF_STRING_RE.match(header.strip())
     if not match or not match.group(1):
-        raise invalid("Idempotency-Key must be a non-empty RFC 8941 string, e.g. \"<uuid>\"")
+        raise invalid('Idempotency-Key must be a non-empty RFC 8941 string, e.g. "<uuid>"')
     return re.sub(r'\\(["\\])', r"\1", match.group(1))
 
 
@@ -149,8 +159,11 @@ def parse_message(text: str | None) -> MessageToPublish:
 def _find_null(value, path: str) -> str | None:
     if value is None:
         return path
-    items = value.items() if isinstance(value, dict) else (
-        enumerate(value) if isinstance(value, list) else ())
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else (enumerate(value) if isinstance(value, list) else ())
+    )
     for key, item in items:
         found = _find_null(item, f"{path}.{key}")
         if found:
@@ -182,18 +195,25 @@ def check_languages(msg: MessageToPublish) -> str:
 def check_sender(msg: MessageToPublish, client: dict, kind: dict | None) -> None:
     """INVALID_SENDER for a payload the client's certificate or onboarding does not cover."""
     if msg.sender.enterpriseNumber != client["enterprise_number"]:
-        raise ApiError(400, "INVALID_SENDER",
-                       "Invalid sender: user credentials does not match payload")
-    if (msg.senderApplicationId not in client["applications"].split()
-            or kind is None or kind["application_id"] != msg.senderApplicationId
-            or msg.recipient.eboxType != "enterprise"):
+        raise ApiError(
+            400, "INVALID_SENDER", "Invalid sender: user credentials does not match payload"
+        )
+    if (
+        msg.senderApplicationId not in client["applications"].split()
+        or kind is None
+        or kind["application_id"] != msg.senderApplicationId
+        or msg.recipient.eboxType != "enterprise"
+    ):
         raise ApiError(400, "INVALID_SENDER", "Invalid message configuration")
 
 
 def check_recipient(msg: MessageToPublish, recipient: dict | None) -> None:
     number = msg.recipient.enterpriseNumber or ""
-    if not ENTERPRISE_NUMBER_RE.match(number) or recipient is None \
-            or recipient["status"] == "not_in_cbe":
+    if (
+        not ENTERPRISE_NUMBER_RE.match(number)
+        or recipient is None
+        or recipient["status"] == "not_in_cbe"
+    ):
         raise invalid(f"{number} is not a valid company")
     attention = msg.forTheAttentionOf
     if attention is not None:
@@ -201,10 +221,13 @@ def check_recipient(msg: MessageToPublish, recipient: dict | None) -> None:
             raise invalid("forTheAttentionOf.ssin is not a valid national register number")
         if attention.label is not None and len(attention.label) > ATTENTION_LABEL_MAX:
             raise invalid(
-                f"forTheAttentionOf.label is longer than {ATTENTION_LABEL_MAX} characters")
+                f"forTheAttentionOf.label is longer than {ATTENTION_LABEL_MAX} characters"
+            )
     if msg.businessDataList:
-        raise invalid(f"business data key {msg.businessDataList[0].key} is not defined for "
-                      f"message type {msg.messageTypeId}")
+        raise invalid(
+            f"business data key {msg.businessDataList[0].key} is not defined for "
+            f"message type {msg.messageTypeId}"
+        )
 
 
 def check_attachments(msg: MessageToPublish, parts: list[FilePart]) -> list[Attachment]:
@@ -236,12 +259,21 @@ def check_attachments(msg: MessageToPublish, parts: list[FilePart]) -> list[Atta
             raise invalid(f"file name of {part.name} is longer than {FILE_NAME_MAX} characters")
         digest = hashlib.sha256(part.content).digest()
         if info.digest is not None and not _digest_matches(info.digest.digestValue, digest):
-            raise ApiError(400, "DIGEST_DO_NOT_MATCH",
-                           f"Digest of {part.name} does not match its content (sha_256, base64url)")
-        stored.append(Attachment(
-            part_name=part.name, file_name=file_name, media_type=media_type,
-            is_main=info.isMainContent,
-            digest=base64.urlsafe_b64encode(digest).decode("ascii"), content=part.content))
+            raise ApiError(
+                400,
+                "DIGEST_DO_NOT_MATCH",
+                f"Digest of {part.name} does not match its content (sha_256, base64url)",
+            )
+        stored.append(
+            Attachment(
+                part_name=part.name,
+                file_name=file_name,
+                media_type=media_type,
+                is_main=info.isMainContent,
+                digest=base64.urlsafe_b64encode(digest).decode("ascii"),
+                content=part.content,
+            )
+        )
     return stored
 
 
@@ -250,7 +282,9 @@ def _digest_matches(value: str, digest: bytes) -> bool:
     if not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", value):
         return False
     try:
-        return base64.urlsafe_b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4)) \
+        return (
+            base64.urlsafe_b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4))
             == digest
+        )
     except ValueError:
         return False

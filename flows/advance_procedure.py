@@ -48,13 +48,16 @@ def _advance_run_name() -> str:
 
 def _phase_run_name() -> str:
     parameters = flow_run.parameters
-    return (f"{parameters['phase'].replace('_', '-')}-{parameters['edition']}-"
-            f"{_day(parameters['as_of']).isoformat()}")
+    return (
+        f"{parameters['phase'].replace('_', '-')}-{parameters['edition']}-"
+        f"{_day(parameters['as_of']).isoformat()}"
+    )
 
 
 @flow(name="phase-mailings", flow_run_name=_phase_run_name, task_runner=render_runner())
-def phase_mailings(edition: int, as_of: date, phase: str, lead_days: int = DEFAULT_LEAD_DAYS,
-                   batch_size: int = 200) -> dict:
+def phase_mailings(
+    edition: int, as_of: date, phase: str, lead_days: int = DEFAULT_LEAD_DAYS, batch_size: int = 200
+) -> dict:
     """The notice and reminders of one phase due on ``as_of``: render them, then deliver."""
     actor = f"flow:phase-mailings:{flow_run.id}"
     plan = plan_phase_mailings(edition, as_of, phase, lead_days, batch_size)
@@ -62,15 +65,21 @@ def phase_mailings(edition: int, as_of: date, phase: str, lead_days: int = DEFAU
     for kind_code, batches in plan.items():
         counts = run_batches(
             lambda n, batch, k=kind_code: render_documents.submit(k, n, batch, actor, as_of),
-            batches, f"{kind_code}: rendering for {sum(map(len, batches))} dossiers")
+            batches,
+            f"{kind_code}: rendering for {sum(map(len, batches))} dossiers",
+        )
         rendered[kind_code] = counts.get("rendered", 0)
     delivered = deliver_outbox(edition, batch_size, list(plan)) if plan else {}
     return {"rendered": rendered, "delivered": delivered}
 
 
 @flow(name="advance-procedure", flow_run_name=_advance_run_name)
-def advance_procedure(edition: int = 2028, as_of: date | None = None,
-                      lead_days: int = DEFAULT_LEAD_DAYS, batch_size: int = 200) -> dict:
+def advance_procedure(
+    edition: int = 2028,
+    as_of: date | None = None,
+    lead_days: int = DEFAULT_LEAD_DAYS,
+    batch_size: int = 200,
+) -> dict:
     """Send what the legal timeline asks for on ``as_of`` (default: today in Brussels).
 
     - ``lead_days``: reminders go out this many days before a step's effective date (X and Y
@@ -79,35 +88,58 @@ def advance_procedure(edition: int = 2028, as_of: date | None = None,
     day = _day(as_of)
     logger = get_run_logger()
     check_delivery_configuration(edition)  # before any document is rendered
-    states = {phase.value: phase_mailings(edition, day, phase.value, lead_days, batch_size,
-                                          return_state=True)
-              for phase in PHASES}
+    states = {
+        phase.value: phase_mailings(
+            edition, day, phase.value, lead_days, batch_size, return_state=True
+        )
+        for phase in PHASES
+    }
     results = {phase: state.result() for phase, state in states.items() if state.is_completed()}
-    failed = {phase: state.message or state.name for phase, state in states.items()
-              if not state.is_completed()}
+    failed = {
+        phase: state.message or state.name
+        for phase, state in states.items()
+        if not state.is_completed()
+    }
     rendered = merge_counts([r["rendered"] for r in results.values()])
     delivered = merge_counts([r["delivered"] for r in results.values()])
     status = edition_status_report(edition, day)
-    lines = [f"# Edition {edition}: mailings of {day.isoformat()}\n",
-             "| mailing | rendered |", "|---|---|"]
+    lines = [
+        f"# Edition {edition}: mailings of {day.isoformat()}\n",
+        "| mailing | rendered |",
+        "|---|---|",
+    ]
     lines += [f"| {kind} | {n} |" for kind, n in sorted(rendered.items())] or ["| none | 0 |"]
     lines += ["", "## Delivered", "", "| state | count |", "|---|---|"]
     lines += [f"| {state} | {n} |" for state, n in sorted(delivered.items())] or ["| none | 0 |"]
     lines += ["", "## Open dossiers per phase", "", "| phase | dossiers |", "|---|---|"]
     lines += [f"| {phase} | {n} |" for phase, n in status["open_by_phase"].items()]
-    lines += ["", "## Coming due (next 14 days)", "", "| from | mailing | dossiers |",
-              "|---|---|---|"]
+    lines += [
+        "",
+        "## Coming due (next 14 days)",
+        "",
+        "| from | mailing | dossiers |",
+        "|---|---|---|",
+    ]
     lines += [f"| {u['date']} | {u['mailing']} | {u['dossiers']} |" for u in status["upcoming"]]
     if failed:
-        lines += ["", "## Failed phases (run the day again to send what is missing)", "",
-                  "| phase | error |", "|---|---|"]
+        lines += [
+            "",
+            "## Failed phases (run the day again to send what is missing)",
+            "",
+            "| phase | error |",
+            "|---|---|",
+        ]
         lines += [f"| {phase} | {message} |" for phase, message in failed.items()]
-    create_markdown_artifact(markdown="\n".join(lines) + "\n",
-                             key=f"advance-{edition}-summary",
-                             description=f"Mailings of {day.isoformat()}")
+    create_markdown_artifact(
+        markdown="\n".join(lines) + "\n",
+        key=f"advance-{edition}-summary",
+        description=f"Mailings of {day.isoformat()}",
+    )
     logger.info("rendered %s, delivered %s", rendered or "nothing", delivered or "nothing")
     if failed:
-        raise PhasesFailed(f"phase(s) {', '.join(failed)} failed on {day.isoformat()} (the "
-                           "others ran; run the day again to send what is missing): "
-                           + "; ".join(f"{phase}: {message}" for phase, message in failed.items()))
+        raise PhasesFailed(
+            f"phase(s) {', '.join(failed)} failed on {day.isoformat()} (the "
+            "others ran; run the day again to send what is missing): "
+            + "; ".join(f"{phase}: {message}" for phase, message in failed.items())
+        )
     return {"as_of": day.isoformat(), "rendered": rendered, "delivered": delivered}

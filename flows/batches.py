@@ -20,8 +20,9 @@ def merge_counts(results: list[dict]) -> dict:
     return total
 
 
-def run_batches(submit: Callable[[int, list[int]], object], batches: list[list[int]],
-                description: str) -> dict:
+def run_batches(
+    submit: Callable[[int, list[int]], object], batches: list[list[int]], description: str
+) -> dict:
     """Submit every batch, then collect them in order while the progress artifact advances."""
     if not batches:
         return {}

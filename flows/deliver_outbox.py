@@ -17,8 +17,9 @@ from tasks.reports import count_deliverable
 
 
 @flow(name="deliver-outbox", flow_run_name="deliver-{edition}", task_runner=delivery_runner())
-def deliver_outbox(edition: int, batch_size: int = 200, kinds: list[str] | None = None,
-                   rounds: int = 3) -> dict[str, int]:
+def deliver_outbox(
+    edition: int, batch_size: int = 200, kinds: list[str] | None = None, rounds: int = 3
+) -> dict[str, int]:
     """Send every rendered (or failed) row of the edition, a batch per task run.
 
     Failed rows get up to ``rounds`` tries in this run. Rows another worker holds are left to
@@ -36,8 +37,9 @@ def deliver_outbox(edition: int, batch_size: int = 200, kinds: list[str] | None 
         raise
 
 
-def _deliver_rounds(edition: int, batch_size: int, kinds: list[str] | None, rounds: int,
-                    threads: int) -> dict[str, int]:
+def _deliver_rounds(
+    edition: int, batch_size: int, kinds: list[str] | None, rounds: int, threads: int
+) -> dict[str, int]:
     logger = get_run_logger()
     totals: Counter[str] = Counter()
     lease = get_settings().delivery_lease_seconds
@@ -61,9 +63,12 @@ def _deliver_rounds(edition: int, batch_size: int, kinds: list[str] | None, roun
         logger.info("round %s: %s rows in %s batches", round_no, counts["claimable"], batches)
         if progress is None:
             progress = create_progress_artifact(
-                progress=0.0, description=f"Delivering edition {edition}")
-        futures = [deliver_batch.submit(edition, f"{round_no}-{i}", batch_size, kinds, threads)
-                   for i in range(batches)]
+                progress=0.0, description=f"Delivering edition {edition}"
+            )
+        futures = [
+            deliver_batch.submit(edition, f"{round_no}-{i}", batch_size, kinds, threads)
+            for i in range(batches)
+        ]
         for done, future in enumerate(futures, start=1):
             totals.update(future.result())
             update_progress_artifact(progress, 100 * done / batches)

@@ -55,10 +55,13 @@ MAX_APPROVAL_FORMS = 5
 class MailingApproval(RunInput):
     """The form the second staff member fills in the Prefect UI to release the mailing."""
 
-    approver: str = Field(min_length=2, max_length=100,
-                          description="Your name as the FPS's sign-in knows it (one of "
-                          "SOCELEC_APPROVERS, not the person who started the run): you "
-                          "checked the counts and the sample letters.")
+    approver: str = Field(
+        min_length=2,
+        max_length=100,
+        description="Your name as the FPS's sign-in knows it (one of "
+        "SOCELEC_APPROVERS, not the person who started the run): you "
+        "checked the counts and the sample letters.",
+    )
     approved: bool = Field(default=False, description="Tick to send the letters now.")
     comment: str = Field(default="", max_length=500)
 
@@ -78,12 +81,20 @@ def request_approval(key: str, review: str) -> MailingApproval:
     form = MailingApproval.with_initial_data(description=review, approved=False)
     if deployment.id:
         return suspend_flow_run(wait_for_input=form, timeout=APPROVAL_TIMEOUT_SECONDS, key=key)
-    return pause_flow_run(wait_for_input=form, timeout=APPROVAL_TIMEOUT_SECONDS,
-                          poll_interval=2, key=key)
+    return pause_flow_run(
+        wait_for_input=form, timeout=APPROVAL_TIMEOUT_SECONDS, poll_interval=2, key=key
+    )
 
 
-def check_request(*, yes: bool, dry_run: bool, from_deployment: bool, allowed: bool,
-                  requested_by: str | None, approvers: list[str]) -> str:
+def check_request(
+    *,
+    yes: bool,
+    dry_run: bool,
+    from_deployment: bool,
+    allowed: bool,
+    requested_by: str | None,
+    approvers: list[str],
+) -> str:
     """Who asks for the mailing, checked before the run changes anything.
 
     ``yes`` skips the four-eyes gate for scripts, tests and the demo. From a deployment it is
@@ -92,15 +103,21 @@ def check_request(*, yes: bool, dry_run: bool, from_deployment: bool, allowed: b
     a script's is the operating-system user.
     """
     if yes and from_deployment and not allowed:
-        raise ValueError("yes: a deployment run cannot skip the second person's approval; set "
-                         "SOCELEC_ALLOW_UNAPPROVED_MAILING=1 on a training or demo machine only")
+        raise ValueError(
+            "yes: a deployment run cannot skip the second person's approval; set "
+            "SOCELEC_ALLOW_UNAPPROVED_MAILING=1 on a training or demo machine only"
+        )
     requester = " ".join((requested_by or "").split())
     if from_deployment and not requester:
-        raise ValueError("requested_by: required on a deployment run: the name of the person "
-                         "who starts it (someone else approves the mailing)")
+        raise ValueError(
+            "requested_by: required on a deployment run: the name of the person "
+            "who starts it (someone else approves the mailing)"
+        )
     if not (yes or dry_run or approvers):
-        raise ValueError("SOCELEC_APPROVERS: no approver is configured, so nobody could release "
-                         "the mailing; list the staff who may approve it")
+        raise ValueError(
+            "SOCELEC_APPROVERS: no approver is configured, so nobody could release "
+            "the mailing; list the staff who may approve it"
+        )
     return requester or f"os:{getpass.getuser()}"
 
 
@@ -112,8 +129,9 @@ def obtain_approval(edition: int, review: dict, description: str) -> MailingAppr
     for attempt in range(MAX_APPROVAL_FORMS):
         key = f"approve-open-edition-{edition}-{review['id']}-{attempt}"
         answer = request_approval(key, description)
-        refusal = record_approval(review["id"], answer.approver, answer.approved, answer.comment,
-                                  key)
+        refusal = record_approval(
+            review["id"], answer.approver, answer.approved, answer.comment, key
+        )
         if refusal is None:
             return answer
         logger.warning("the approval form's answer cannot count: %s", refusal)
@@ -121,11 +139,20 @@ def obtain_approval(edition: int, review: dict, description: str) -> MailingAppr
     return None
 
 
-@flow(name="open-edition", flow_run_name="open-edition-{edition}", task_runner=render_runner(),
-      persist_result=True)
-def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = False,
-                 enterprises: list[str] | None = None, yes: bool = False,
-                 requested_by: str | None = None):
+@flow(
+    name="open-edition",
+    flow_run_name="open-edition-{edition}",
+    task_runner=render_runner(),
+    persist_result=True,
+)
+def open_edition(
+    edition: int = 2028,
+    batch_size: int = 200,
+    dry_run: bool = False,
+    enterprises: list[str] | None = None,
+    yes: bool = False,
+    requested_by: str | None = None,
+):
     """Open the edition's dossiers, render their access codes, and (after approval) send them.
 
     - ``batch_size``: dossiers per task run (one WeasyPrint render per batch and language).
@@ -135,9 +162,14 @@ def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = Fal
     - ``requested_by``: who starts the run (required from a deployment); never the approver.
     """
     settings = get_settings()
-    requester = check_request(yes=yes, dry_run=dry_run, from_deployment=bool(deployment.id),
-                              allowed=settings.allow_unapproved_mailing,
-                              requested_by=requested_by, approvers=settings.approvers)
+    requester = check_request(
+        yes=yes,
+        dry_run=dry_run,
+        from_deployment=bool(deployment.id),
+        allowed=settings.allow_unapproved_mailing,
+        requested_by=requested_by,
+        approvers=settings.approvers,
+    )
     if not dry_run:
         # Before any dossier or password hash changes: a setting that cannot work stops here.
         check_delivery_configuration(edition)
@@ -157,29 +189,42 @@ def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = Fal
     )
     letters = campaign_letters(edition, CAMPAIGN_KINDS)
     samples = write_sample_letters(
-        edition, ACCESS_CODE.code, str(settings.data_dir / "samples" / f"open-edition-{edition}"))
+        edition, ACCESS_CODE.code, str(settings.data_dir / "samples" / f"open-edition-{edition}")
+    )
     for path in samples:
-        create_link_artifact(link=f"file://{path}", link_text=path.rsplit("/", 1)[-1],
-                             description="Specimen access-code letter (throwaway password)")
+        create_link_artifact(
+            link=f"file://{path}",
+            link_text=path.rsplit("/", 1)[-1],
+            description="Specimen access-code letter (throwaway password)",
+        )
     review = None if dry_run else record_mailing_review(edition, str(flow_run.id), requester)
     description = (
         f"# Edition {edition}: access-code mailing for review\n\n"
         f"Dossiers opened now: {opened['created']} (already open: {opened['existing']}). "
         f"Letters rendered in this run: {rendered.get('rendered', 0)}; brochures: "
         f"{brochures.get('rendered', 0)}.\n\n"
-        + (f"## This approval releases {review['letters']} access-code letters\n\n"
-           f"Requested by {review['requested_by']}; the approver must be someone else, one "
-           f"of SOCELEC_APPROVERS. Letters rendered after this review wait for the next one."
-           f"\n\n{_markdown_table(review['counts'])}\n" if review else
-           "No access-code letter waits for approval.\n\n")
+        + (
+            f"## This approval releases {review['letters']} access-code letters\n\n"
+            f"Requested by {review['requested_by']}; the approver must be someone else, one "
+            f"of SOCELEC_APPROVERS. Letters rendered after this review wait for the next one."
+            f"\n\n{_markdown_table(review['counts'])}\n"
+            if review
+            else "No access-code letter waits for approval.\n\n"
+        )
         + f"## Letters in the outbox\n\n{_markdown_table(letters)}\n"
         f"Specimen letters: {', '.join(samples) or 'none'}\n"
     )
-    create_markdown_artifact(markdown=description, key=f"open-edition-{edition}-review",
-                             description="Counts per language and body, before sending")
-    summary = {"dossiers_created": opened["created"], "dossiers_existing": opened["existing"],
-               "letters_rendered": rendered.get("rendered", 0),
-               "brochures_rendered": brochures.get("rendered", 0)}
+    create_markdown_artifact(
+        markdown=description,
+        key=f"open-edition-{edition}-review",
+        description="Counts per language and body, before sending",
+    )
+    summary = {
+        "dossiers_created": opened["created"],
+        "dossiers_existing": opened["existing"],
+        "letters_rendered": rendered.get("rendered", 0),
+        "brochures_rendered": brochures.get("rendered", 0),
+    }
     if dry_run:
         return Completed(message="dry run: letters rendered, nothing sent", data=summary)
     if review is not None:
@@ -189,14 +234,12 @@ def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = Fal
             answer = obtain_approval(edition, review, description)
             if answer is None or not answer.approved:
                 who = answer.approver if answer else "nobody allowed to"
-                return Completed(name="NotApproved", data=summary,
-                                 message=f"not approved by {who}")
+                return Completed(name="NotApproved", data=summary, message=f"not approved by {who}")
     delivered = deliver_outbox(edition, batch_size, CAMPAIGN_KINDS)
     problems = delivery_problems(edition, CAMPAIGN_KINDS)
     letters = campaign_letters(edition, CAMPAIGN_KINDS)
     waiting = awaiting_approval(edition)
-    summary |= {"delivered_now": delivered, "problems": len(problems),
-                "awaiting_approval": waiting}
+    summary |= {"delivered_now": delivered, "problems": len(problems), "awaiting_approval": waiting}
     state_totals: dict[str, int] = {}
     for row in letters:
         state_totals[row["state"]] = state_totals.get(row["state"], 0) + row["letters"]
@@ -217,6 +260,9 @@ def open_edition(edition: int = 2028, batch_size: int = 200, dry_run: bool = Fal
         ),
     )
     if problems:
-        create_table_artifact(table=problems, key=f"open-edition-{edition}-problems",
-                              description="Held, rejected and failed deliveries, with reasons")
+        create_table_artifact(
+            table=problems,
+            key=f"open-edition-{edition}-problems",
+            description="Held, rejected and failed deliveries, with reasons",
+        )
     return summary

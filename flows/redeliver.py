@@ -29,8 +29,12 @@ from tasks.reports import awaiting_approval, delivery_problems
 
 
 @flow(name="redeliver", flow_run_name="redeliver-{edition}")
-def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = True,
-              release_held: bool = False) -> dict:
+def redeliver(
+    edition: int = 2028,
+    batch_size: int = 200,
+    print_letters: bool = True,
+    release_held: bool = False,
+) -> dict:
     """Retry failed deliveries; list non-digital recipients; print their letters (once);
     delete the print batches with passwords whose retention has passed.
 
@@ -49,31 +53,54 @@ def redeliver(edition: int = 2028, batch_size: int = 200, print_letters: bool = 
     deleted = delete_expired_print_batches(actor)
     problems = delivery_problems(edition)
     waiting = awaiting_approval(edition)
-    released_line = (f"{released['released']} (still held: {released['still_held']})"
-                     if released else "not asked (release_held)")
+    released_line = (
+        f"{released['released']} (still held: {released['still_held']})"
+        if released
+        else "not asked (release_held)"
+    )
     if recipients:
-        create_table_artifact(table=recipients, key=f"redeliver-{edition}-non-digital",
-                              description="Companies that never opened their e-Box")
+        create_table_artifact(
+            table=recipients,
+            key=f"redeliver-{edition}-non-digital",
+            description="Companies that never opened their e-Box",
+        )
     if problems:
-        create_table_artifact(table=problems, key=f"redeliver-{edition}-problems",
-                              description="Rejected and failed deliveries, with reasons")
+        create_table_artifact(
+            table=problems,
+            key=f"redeliver-{edition}-problems",
+            description="Rejected and failed deliveries, with reasons",
+        )
     for batch in printed["batches"]:
-        create_link_artifact(link=f"file://{batch['path']}", link_text="print batch",
-                             description=f"{batch['letters']} letters with address sheets")
+        create_link_artifact(
+            link=f"file://{batch['path']}",
+            link_text="print batch",
+            description=f"{batch['letters']} letters with address sheets",
+        )
     paths = ", ".join(b["path"] for b in printed["batches"])
     create_markdown_artifact(
-        key=f"redeliver-{edition}-summary", description="Redelivery and postal batch",
-        markdown=(f"# Edition {edition}: redelivery\n\n"
-                  f"- held letters released: {released_line}\n"
-                  f"- failed rows given new tries: {reset}\n"
-                  f"- delivered now: {delivered or 'nothing'}\n"
-                  f"- non-digital letters: {len(recipients)}\n"
-                  f"- printed now: {printed['letters']} ({paths or 'no new letters'})\n"
-                  f"- print batches with passwords deleted (older than "
-                  f"{get_settings().print_batch_retention_days} days): {deleted}\n"
-                  f"- still held, rejected or failed: {len(problems)}\n"
-                  f"- access-code letters waiting for an approval (open-edition): {waiting}\n"))
-    return {"reset": reset, "delivered": delivered, "non_digital": len(recipients),
-            "printed": printed["letters"], "print_batches": [b["path"] for b in printed["batches"]],
-            "print_batches_deleted": deleted, "problems": len(problems),
-            "released": released, "awaiting_approval": waiting}
+        key=f"redeliver-{edition}-summary",
+        description="Redelivery and postal batch",
+        markdown=(
+            f"# Edition {edition}: redelivery\n\n"
+            f"- held letters released: {released_line}\n"
+            f"- failed rows given new tries: {reset}\n"
+            f"- delivered now: {delivered or 'nothing'}\n"
+            f"- non-digital letters: {len(recipients)}\n"
+            f"- printed now: {printed['letters']} ({paths or 'no new letters'})\n"
+            f"- print batches with passwords deleted (older than "
+            f"{get_settings().print_batch_retention_days} days): {deleted}\n"
+            f"- still held, rejected or failed: {len(problems)}\n"
+            f"- access-code letters waiting for an approval (open-edition): {waiting}\n"
+        ),
+    )
+    return {
+        "reset": reset,
+        "delivered": delivered,
+        "non_digital": len(recipients),
+        "printed": printed["letters"],
+        "print_batches": [b["path"] for b in printed["batches"]],
+        "print_batches_deleted": deleted,
+        "problems": len(problems),
+        "released": released,
+        "awaiting_approval": waiting,
+    }

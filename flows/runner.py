@@ -32,8 +32,9 @@ def render_runner(workers: int | None = None) -> ProcessPoolTaskRunner | ThreadP
     workers = workers or render_workers()
     if os.environ.get("SOCELEC_TASK_RUNNER", "processes") == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
-    return RenderPoolTaskRunner(max_workers=workers, initializer=stop_with_flow_process,
-                                initargs=(os.getpid(),))
+    return RenderPoolTaskRunner(
+        max_workers=workers, initializer=stop_with_flow_process, initargs=(os.getpid(),)
+    )
 
 
 class RenderPoolTaskRunner(ProcessPoolTaskRunner):

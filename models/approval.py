@@ -24,8 +24,9 @@ APPROVAL_STATUSES = ("requested", "approved", "refused")
 class MailingApproval(SQLModel, table=True):
     __tablename__ = "mailing_approval"
     __table_args__ = (
-        CheckConstraint("status IN ('requested', 'approved', 'refused')",
-                        name="ck_mailing_approval_status"),
+        CheckConstraint(
+            "status IN ('requested', 'approved', 'refused')", name="ck_mailing_approval_status"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -50,8 +51,10 @@ class ApprovalCoverage(SQLModel, table=True):
 
     __tablename__ = "approval_delivery"
 
-    approval_id: int = Field(foreign_key="mailing_approval.id", primary_key=True,
-                             ondelete="CASCADE")
-    delivery_id: int = Field(foreign_key="delivery.id", primary_key=True, index=True,
-                             ondelete="CASCADE")
+    approval_id: int = Field(
+        foreign_key="mailing_approval.id", primary_key=True, ondelete="CASCADE"
+    )
+    delivery_id: int = Field(
+        foreign_key="delivery.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
     digest: str = Field(max_length=100)

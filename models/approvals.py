@@ -66,10 +66,12 @@ def awaiting_approval(edition_id: int):
     return (
         select(Delivery.id)
         .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
-        .where(Dossier.edition_id == edition_id,
-               col(Delivery.document_kind).in_(CREDENTIAL_KINDS),
-               col(Delivery.state).in_(UNSENT_STATES),
-               ~approved_coverage())
+        .where(
+            Dossier.edition_id == edition_id,
+            col(Delivery.document_kind).in_(CREDENTIAL_KINDS),
+            col(Delivery.state).in_(UNSENT_STATES),
+            ~approved_coverage(),
+        )
     )
 
 
@@ -80,20 +82,25 @@ def count_awaiting_approval(session: Session, edition_id: int) -> int:
 def review_of_run(session: Session, flow_run_id: str) -> MailingApproval | None:
     if not flow_run_id:
         return None
-    return session.exec(select(MailingApproval).where(
-        MailingApproval.flow_run_id == flow_run_id).order_by(col(MailingApproval.id))).first()
+    return session.exec(
+        select(MailingApproval)
+        .where(MailingApproval.flow_run_id == flow_run_id)
+        .order_by(col(MailingApproval.id))
+    ).first()
 
 
-def record_review(session: Session, edition: Edition, *, flow_run_id: str,
-                  requested_by: str) -> MailingApproval | None:
+def record_review(
+    session: Session, edition: Edition, *, flow_run_id: str, requested_by: str
+) -> MailingApproval | None:
     """The review of this run: found again after a resume, else made now over the letters
     waiting for approval. None when no letter waits (nothing to approve)."""
     review = review_of_run(session, flow_run_id)
     if review is not None:
         return review
     rows = session.exec(
-        select(Delivery.id, Delivery.digest, Delivery.document_kind, Delivery.language,
-               Dossier.body)
+        select(
+            Delivery.id, Delivery.digest, Delivery.document_kind, Delivery.language, Dossier.body
+        )
         .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
         .where(col(Delivery.id).in_(awaiting_approval(edition.id)))
         .order_by(col(Delivery.id))
@@ -102,18 +109,32 @@ def record_review(session: Session, edition: Edition, *, flow_run_id: str,
         return None
     counts = Counter((kind, language, body) for _, _, kind, language, body in rows)
     review = MailingApproval(
-        edition_id=edition.id, flow_run_id=flow_run_id, requested_by=requested_by,
+        edition_id=edition.id,
+        flow_run_id=flow_run_id,
+        requested_by=requested_by,
         letters=len(rows),
-        counts={"letters": [{"kind": k, "language": lang, "body": b, "letters": n}
-                            for (k, lang, b), n in sorted(counts.items())]})
+        counts={
+            "letters": [
+                {"kind": k, "language": lang, "body": b, "letters": n}
+                for (k, lang, b), n in sorted(counts.items())
+            ]
+        },
+    )
     session.add(review)
     session.flush()
-    session.add_all(ApprovalCoverage(approval_id=review.id, delivery_id=delivery_id,
-                                     digest=digest or "")
-                    for delivery_id, digest, *_ in rows)
-    session.add(AuditEvent(actor=requested_by, action="mailing.review", subject=str(edition.year),
-                           flow_run_id=flow_run_id,
-                           detail={"approval": review.id, "letters": len(rows)}))
+    session.add_all(
+        ApprovalCoverage(approval_id=review.id, delivery_id=delivery_id, digest=digest or "")
+        for delivery_id, digest, *_ in rows
+    )
+    session.add(
+        AuditEvent(
+            actor=requested_by,
+            action="mailing.review",
+            subject=str(edition.year),
+            flow_run_id=flow_run_id,
+            detail={"approval": review.id, "letters": len(rows)},
+        )
+    )
     session.flush()
     return review
 
@@ -122,14 +143,23 @@ def check_approver(review: MailingApproval, approver: str, approvers: list[str])
     """Raise :class:`ApprovalError` unless ``approver`` may release ``review``."""
     if not any(same_person(approver, allowed) for allowed in approvers):
         raise ApprovalError(
-            f"approver: {approver!r} is not one of the configured approvers (SOCELEC_APPROVERS)")
+            f"approver: {approver!r} is not one of the configured approvers (SOCELEC_APPROVERS)"
+        )
     if same_person(approver, review.requested_by):
         raise ApprovalError(
-            f"approver: {approver!r} requested this mailing; a second person must approve it")
+            f"approver: {approver!r} requested this mailing; a second person must approve it"
+        )
 
 
-def decide(session: Session, review: MailingApproval, *, approver: str, approved: bool,
-           comment: str, approvers: list[str]) -> MailingApproval:
+def decide(
+    session: Session,
+    review: MailingApproval,
+    *,
+    approver: str,
+    approved: bool,
+    comment: str,
+    approvers: list[str],
+) -> MailingApproval:
     """Record the second person's answer on ``review`` (audited). Deciding again with the same
     answer changes nothing: a resumed run replays the answer it was given."""
     if review.status != "requested":
@@ -140,12 +170,22 @@ def decide(session: Session, review: MailingApproval, *, approver: str, approved
     review.status = "approved" if approved else "refused"
     review.approver, review.comment, review.decided_at = approver, comment, utcnow()
     session.add(review)
-    session.add(AuditEvent(
-        actor=f"prefect-ui:{approver}", action="mailing.approval", subject=str(review.edition_id),
-        flow_run_id=review.flow_run_id,
-        detail={"approval": review.id, "approved": approved, "approver": approver,
-                "requested_by": review.requested_by, "letters": review.letters,
-                "comment": comment}))
+    session.add(
+        AuditEvent(
+            actor=f"prefect-ui:{approver}",
+            action="mailing.approval",
+            subject=str(review.edition_id),
+            flow_run_id=review.flow_run_id,
+            detail={
+                "approval": review.id,
+                "approved": approved,
+                "approver": approver,
+                "requested_by": review.requested_by,
+                "letters": review.letters,
+                "comment": comment,
+            },
+        )
+    )
     session.flush()
     return review
 
@@ -156,10 +196,20 @@ def skip(session: Session, review: MailingApproval, actor: str) -> MailingApprov
     if review.status == "requested":
         review.status, review.skipped, review.decided_at = "approved", True, utcnow()
         session.add(review)
-        session.add(AuditEvent(actor=actor, action="mailing.approval",
-                               subject=str(review.edition_id), flow_run_id=review.flow_run_id,
-                               detail={"approval": review.id, "approved": True,
-                                       "skipped": "yes", "letters": review.letters}))
+        session.add(
+            AuditEvent(
+                actor=actor,
+                action="mailing.approval",
+                subject=str(review.edition_id),
+                flow_run_id=review.flow_run_id,
+                detail={
+                    "approval": review.id,
+                    "approved": True,
+                    "skipped": "yes",
+                    "letters": review.letters,
+                },
+            )
+        )
         session.flush()
     return review
 
@@ -168,5 +218,8 @@ def covered_ids(session: Session, delivery_ids: list[int]) -> set[int]:
     """Of ``delivery_ids``, those delivery may send now (no approval needed, or covered)."""
     if not delivery_ids:
         return set()
-    return set(session.exec(select(Delivery.id).where(
-        and_(col(Delivery.id).in_(delivery_ids), releasable()))))
+    return set(
+        session.exec(
+            select(Delivery.id).where(and_(col(Delivery.id).in_(delivery_ids), releasable()))
+        )
+    )

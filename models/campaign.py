@@ -40,12 +40,17 @@ def open_dossiers(
     if enterprise_numbers is not None:
         wanted = set(enterprise_numbers)
         query = query.where(Enterprise.enterprise_number.in_(wanted))  # type: ignore[attr-defined]
-        known = set(session.exec(select(Enterprise.enterprise_number).where(
-            Enterprise.enterprise_number.in_(wanted))))  # type: ignore[attr-defined]
+        known = set(
+            session.exec(
+                select(Enterprise.enterprise_number).where(Enterprise.enterprise_number.in_(wanted))
+            )
+        )  # type: ignore[attr-defined]
         unknown = tuple(sorted(wanted - known))
-    existing = set(session.exec(
-        select(Dossier.technical_unit_id, Dossier.body).where(Dossier.edition_id == edition.id)
-    ).all())
+    existing = set(
+        session.exec(
+            select(Dossier.technical_unit_id, Dossier.body).where(Dossier.edition_id == edition.id)
+        ).all()
+    )
     missing = []
     present = 0
     for unit, _number in session.exec(query.order_by(TechnicalUnit.id)):
@@ -53,10 +58,14 @@ def open_dossiers(
             if (unit.id, body) in existing:
                 present += 1
                 continue
-            missing.append(Dossier(
-                edition_id=edition.id, technical_unit_id=unit.id, body=body,
-                dossier_number=dossier_number(edition.year, body, unit.id),
-            ).model_dump(exclude={"id"}))
+            missing.append(
+                Dossier(
+                    edition_id=edition.id,
+                    technical_unit_id=unit.id,
+                    body=body,
+                    dossier_number=dossier_number(edition.year, body, unit.id),
+                ).model_dump(exclude={"id"})
+            )
     created = _insert_new(session, missing)
     return OpenedDossiers(created, present + len(missing) - created, unknown)
 
@@ -71,7 +80,11 @@ def _insert_new(session: Session, rows: list[dict]) -> int:
     insert = INSERTS[session.get_bind().dialect.name]
     created = 0
     for start in range(0, len(rows), INSERT_CHUNK):
-        statement = (insert(Dossier).values(rows[start:start + INSERT_CHUNK])
-                     .on_conflict_do_nothing().returning(col(Dossier.id)))
+        statement = (
+            insert(Dossier)
+            .values(rows[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing()
+            .returning(col(Dossier.id))
+        )
         created += len(session.execute(statement).all())
     return created

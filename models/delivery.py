@@ -27,8 +27,7 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dossier_id", "document_kind", "step_code", name="uq_delivery_once"),
         CheckConstraint(
-            "state IN ('pending', 'rendered', 'sent', 'non_digital', 'rejected', 'failed', "
-            "'held')",
+            "state IN ('pending', 'rendered', 'sent', 'non_digital', 'rejected', 'failed', 'held')",
             name="ck_delivery_state",
         ),
     )
@@ -62,7 +61,8 @@ class Delivery(SQLModel, table=True):
     sent_at: datetime | None = timestamp_field(nullable=True)
     # When a non-digital recipient's letter went into a print batch for the post, and which.
     printed_at: datetime | None = timestamp_field(nullable=True)
-    print_batch_id: int | None = Field(default=None, foreign_key="print_batch.id", index=True,
-                                       ondelete="RESTRICT")
+    print_batch_id: int | None = Field(
+        default=None, foreign_key="print_batch.id", index=True, ondelete="RESTRICT"
+    )
 
     dossier: Optional["Dossier"] = Relationship()  # noqa: UP045 (SQLModel needs it)

@@ -85,8 +85,7 @@ def claim_deliveries(
     picked = candidates.cte("picked").prefix_with("MATERIALIZED")
     statement = (
         update(Delivery)
-        .where(col(Delivery.id).in_(select(picked.c.id)),
-               _claimable(now, lease, max_attempts))
+        .where(col(Delivery.id).in_(select(picked.c.id)), _claimable(now, lease, max_attempts))
         .values(claimed_by=worker, claimed_at=now, claims=Delivery.claims + 1)
         .returning(Delivery.id)
     )
@@ -98,8 +97,10 @@ def claim_deliveries(
 def renew_claims(session: Session, worker: str, now: datetime | None = None) -> int:
     """Extend the lease of the rows ``worker`` still holds; returns how many; commits."""
     result = session.execute(
-        update(Delivery).where(col(Delivery.claimed_by) == worker)
-        .values(claimed_at=now or datetime.now(UTC)))
+        update(Delivery)
+        .where(col(Delivery.claimed_by) == worker)
+        .values(claimed_at=now or datetime.now(UTC))
+    )
     session.commit()
     return result.rowcount
 
@@ -114,37 +115,55 @@ def release_unsent(session: Session, worker: str, delivery_ids: Iterable[int]) -
     result = session.execute(
         update(Delivery)
         .where(col(Delivery.claimed_by) == worker, col(Delivery.id).in_(ids))
-        .values(claimed_by=None, claimed_at=None, claims=Delivery.claims - 1))
+        .values(claimed_by=None, claimed_at=None, claims=Delivery.claims - 1)
+    )
     session.commit()
     return result.rowcount
 
 
 def claimable_count(
-    session: Session, *, edition_id: int, document_kinds: Iterable[str] | None = None,
-    max_attempts: int | None = None, now: datetime | None = None,
+    session: Session,
+    *,
+    edition_id: int,
+    document_kinds: Iterable[str] | None = None,
+    max_attempts: int | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Rows a worker could claim now."""
-    query = select(Delivery.id).join(Dossier, col(Dossier.id) == col(Delivery.dossier_id)).where(
-        Dossier.edition_id == edition_id,
-        _claimable(now or datetime.now(UTC), default_lease(),
-                   max_attempts or default_max_attempts()))
+    query = (
+        select(Delivery.id)
+        .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+        .where(
+            Dossier.edition_id == edition_id,
+            _claimable(
+                now or datetime.now(UTC), default_lease(), max_attempts or default_max_attempts()
+            ),
+        )
+    )
     if document_kinds is not None:
         query = query.where(col(Delivery.document_kind).in_(list(document_kinds)))
     return len(session.exec(query).all())
 
 
 def claimed_elsewhere(
-    session: Session, *, edition_id: int, lease: timedelta | None = None,
+    session: Session,
+    *,
+    edition_id: int,
+    lease: timedelta | None = None,
     now: datetime | None = None,
 ) -> int:
     """Rows another worker holds under a live lease: wait for them, do not send them."""
     now = now or datetime.now(UTC)
     lease = lease or default_lease()
-    return len(session.exec(
-        select(Delivery.id).join(Dossier, col(Dossier.id) == col(Delivery.dossier_id)).where(
-            Dossier.edition_id == edition_id,
-            col(Delivery.state).in_(CLAIMABLE_STATES),
-            col(Delivery.claimed_by).is_not(None),
-            col(Delivery.claimed_at) >= now - lease,
-        )
-    ).all())
+    return len(
+        session.exec(
+            select(Delivery.id)
+            .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+            .where(
+                Dossier.edition_id == edition_id,
+                col(Delivery.state).in_(CLAIMABLE_STATES),
+                col(Delivery.claimed_by).is_not(None),
+                col(Delivery.claimed_at) >= now - lease,
+            )
+        ).all()
+    )

@@ -28,8 +28,12 @@ def seed_editions(session: Session) -> int:
         if year in present:
             continue
         edition = Edition(
-            year=year, window_first=known.window_first, window_last=known.window_last,
-            status=known.status, legal_basis=known.legal_basis, source=known.source,
+            year=year,
+            window_first=known.window_first,
+            window_last=known.window_last,
+            status=known.status,
+            legal_basis=known.legal_basis,
+            source=known.source,
             original_window_first=known.original_window_first,
             original_window_last=known.original_window_last,
         )
@@ -77,14 +81,28 @@ def set_window(
             f"window: {len(stranded)} dossier(s) chose a day Y outside {first} – {last} "
             f"(first: {', '.join(stranded[:5])}); they must choose again before the window moves"
         )
-    before = {"window_first": str(edition.window_first), "window_last": str(edition.window_last),
-              "status": edition.status}
+    before = {
+        "window_first": str(edition.window_first),
+        "window_last": str(edition.window_last),
+        "status": edition.status,
+    }
     edition.window_first, edition.window_last = first, last
     if status is not None:
         edition.status = status
-    session.add(AuditEvent(actor=actor, action="edition.set_window", subject=str(year),
-                           detail={"before": before, "after": {
-                               "window_first": str(first), "window_last": str(last),
-                               "status": edition.status}}))
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action="edition.set_window",
+            subject=str(year),
+            detail={
+                "before": before,
+                "after": {
+                    "window_first": str(first),
+                    "window_last": str(last),
+                    "status": edition.status,
+                },
+            },
+        )
+    )
     session.flush()
     return edition

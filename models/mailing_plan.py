@@ -21,15 +21,20 @@ from procedure.steps import Phase
 from templates.kinds import KINDS
 
 # Reminders and phase notices are found by the step code they are about.
-KIND_BY_STEP_CODE = {k.step_code: k.code for k in KINDS.values()
-                     if k.step is not None or k.phase is not None}
+KIND_BY_STEP_CODE = {
+    k.step_code: k.code for k in KINDS.values() if k.step is not None or k.phase is not None
+}
 
 
-def due_by_kind(session: Session, edition: Edition, as_of: date, phase: Phase,
-                lead_days: int) -> dict[str, list[int]]:
+def due_by_kind(
+    session: Session, edition: Edition, as_of: date, phase: Phase, lead_days: int
+) -> dict[str, list[int]]:
     """Kind code → ids of the open dossiers that must get it now (mailings of ``phase``)."""
-    dossiers = session.exec(select(Dossier.id, Dossier.election_day).where(
-        Dossier.edition_id == edition.id, Dossier.status == "open")).all()
+    dossiers = session.exec(
+        select(Dossier.id, Dossier.election_day).where(
+            Dossier.edition_id == edition.id, Dossier.status == "open"
+        )
+    ).all()
     by_day: dict[date | None, list[int]] = defaultdict(list)
     for dossier_id, election_day in dossiers:
         by_day[election_day].append(dossier_id)
@@ -41,10 +46,12 @@ def due_by_kind(session: Session, edition: Edition, as_of: date, phase: Phase,
                 wanted[KIND_BY_STEP_CODE[mailing.step_code]].extend(ids)
     if not wanted:
         return {}
-    done = set(session.exec(
-        select(Delivery.document_kind, Delivery.dossier_id)
-        .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
-        .where(Dossier.edition_id == edition.id, col(Delivery.document_kind).in_(list(wanted)))
-    ).all())
+    done = set(
+        session.exec(
+            select(Delivery.document_kind, Delivery.dossier_id)
+            .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+            .where(Dossier.edition_id == edition.id, col(Delivery.document_kind).in_(list(wanted)))
+        ).all()
+    )
     plan = {kind: sorted(i for i in ids if (kind, i) not in done) for kind, ids in wanted.items()}
     return {kind: ids for kind, ids in sorted(plan.items()) if ids}

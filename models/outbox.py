@@ -141,8 +141,9 @@ class DeliveryIdentity:
     body: str
 
 
-def idempotency_key(identity: DeliveryIdentity, kind: str, step_code: str,
-                    generation: int = 0) -> str:
+def idempotency_key(
+    identity: DeliveryIdentity, kind: str, step_code: str, generation: int = 0
+) -> str:
     """The same UUID for the same delivery on every run, machine and rebuilt database (uuid5).
 
     ``generation`` counts the reissues staff ordered after the e-Box turned out to hold another
@@ -198,11 +199,13 @@ def dossiers_needing(session: Session, kind: DocumentKind, dossier_ids: Sequence
     return [i for i in wanted if i in open_ids and i not in done]
 
 
-def delivery_identities(session: Session, dossier_ids: Sequence[int]
-                        ) -> dict[int, DeliveryIdentity]:
+def delivery_identities(
+    session: Session, dossier_ids: Sequence[int]
+) -> dict[int, DeliveryIdentity]:
     rows = session.exec(
-        select(Dossier.id, Edition.year, Enterprise.enterprise_number, TechnicalUnit.code,
-               Dossier.body)
+        select(
+            Dossier.id, Edition.year, Enterprise.enterprise_number, TechnicalUnit.code, Dossier.body
+        )
         .join(Edition, col(Dossier.edition_id) == col(Edition.id))
         .join(TechnicalUnit, col(Dossier.technical_unit_id) == col(TechnicalUnit.id))
         .join(Enterprise, col(TechnicalUnit.enterprise_id) == col(Enterprise.id))
@@ -355,8 +358,15 @@ class Outcome:
             raise OutboxError("message_id: required for a sent delivery (unless a duplicate)")
 
 
-def record_outcome(session: Session, delivery_id: int, worker: str, outcome: Outcome, *,
-                   actor: str, now: datetime | None = None) -> bool:
+def record_outcome(
+    session: Session,
+    delivery_id: int,
+    worker: str,
+    outcome: Outcome,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> bool:
     """Write ``outcome`` on the row ``worker`` holds, with its audit event; False, changing
     nothing, when ``worker`` no longer holds the claim (its lease ran out and another worker
     took the row). The caller commits.
@@ -366,8 +376,11 @@ def record_outcome(session: Session, delivery_id: int, worker: str, outcome: Out
     """
     now = now or utcnow()
     values: dict = {
-        "state": outcome.state, "attempts": Delivery.attempts + 1, "claimed_by": None,
-        "claimed_at": None, "error_code": outcome.error_code,
+        "state": outcome.state,
+        "attempts": Delivery.attempts + 1,
+        "claimed_by": None,
+        "claimed_at": None,
+        "error_code": outcome.error_code,
         "error_message": (outcome.error_message or None) and outcome.error_message[:2000],
     }
     if outcome.message_id:
@@ -379,28 +392,51 @@ def record_outcome(session: Session, delivery_id: int, worker: str, outcome: Out
     result = session.execute(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id, col(Delivery.claimed_by) == worker)
-        .values(**values))
+        .values(**values)
+    )
     if result.rowcount != 1:
-        log.warning("delivery %s: outcome %s not recorded: claim %s no longer holds it",
-                    delivery_id, outcome.state, worker)
+        log.warning(
+            "delivery %s: outcome %s not recorded: claim %s no longer holds it",
+            delivery_id,
+            outcome.state,
+            worker,
+        )
         return False
-    session.add(AuditEvent(
-        actor=actor, action=f"delivery.{outcome.state}", subject=str(delivery_id),
-        detail={"delivery": delivery_id, "state": outcome.state,
-                "message_id": outcome.message_id, "error_code": outcome.error_code,
-                "duplicate": outcome.duplicate}))
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action=f"delivery.{outcome.state}",
+            subject=str(delivery_id),
+            detail={
+                "delivery": delivery_id,
+                "state": outcome.state,
+                "message_id": outcome.message_id,
+                "error_code": outcome.error_code,
+                "duplicate": outcome.duplicate,
+            },
+        )
+    )
     return True
 
 
-def replace_rendered(session: Session, delivery: Delivery, document: RenderedDocument, *,
-                     cipher: MultiFernet | None = None, key: str | None = None) -> Delivery:
+def replace_rendered(
+    session: Session,
+    delivery: Delivery,
+    document: RenderedDocument,
+    *,
+    cipher: MultiFernet | None = None,
+    key: str | None = None,
+) -> Delivery:
     """Put a newly rendered ``document`` in place of a held row's, ready to be sent again
     (state ``rendered``, tries reset); ``key``: a new idempotency key (a reissue)."""
     from templates.kinds import kind as kind_of  # the catalogue depends on procedure only
 
     kind = kind_of(document.kind)
-    delivery.pdf = (cipher or outbox_cipher()).encrypt(document.pdf) \
-        if kind.carries_credential else document.pdf
+    delivery.pdf = (
+        (cipher or outbox_cipher()).encrypt(document.pdf)
+        if kind.carries_credential
+        else document.pdf
+    )
     delivery.pdf_encrypted = kind.carries_credential
     delivery.digest, delivery.page_count = document.sha256, document.page_count
     delivery.state, delivery.attempts, delivery.rendered_at = "rendered", 0, utcnow()

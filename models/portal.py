@@ -32,9 +32,7 @@ class PortalSession(SQLModel, table=True):
 
 class StepConfirmation(SQLModel, table=True):
     __tablename__ = "step_confirmation"
-    __table_args__ = (
-        UniqueConstraint("dossier_id", "step_code", name="uq_step_confirmation"),
-    )
+    __table_args__ = (UniqueConstraint("dossier_id", "step_code", name="uq_step_confirmation"),)
 
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="RESTRICT")

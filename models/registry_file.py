@@ -22,11 +22,24 @@ from stdnum.be import ssn, vat
 from models.registry import LANGUAGES
 
 ENTERPRISE_COLUMNS = (
-    "enterprise_number", "enterprise_name", "language", "street", "postal_code", "city",
+    "enterprise_number",
+    "enterprise_name",
+    "language",
+    "street",
+    "postal_code",
+    "city",
 )
 UNIT_COLUMNS = (
-    "unit_code", "unit_name", "unit_street", "unit_postal_code", "unit_city", "bodies",
-    "workers_blue_collar", "workers_white_collar", "workers_young", "workers_cadre",
+    "unit_code",
+    "unit_name",
+    "unit_street",
+    "unit_postal_code",
+    "unit_city",
+    "bodies",
+    "workers_blue_collar",
+    "workers_white_collar",
+    "workers_young",
+    "workers_cadre",
 )
 OPTIONAL_COLUMNS = ("ce_exists", "officer_ssin")
 COLUMNS = ENTERPRISE_COLUMNS + UNIT_COLUMNS + OPTIONAL_COLUMNS
@@ -127,8 +140,11 @@ class _Row:
         else:
             hidden = next((c for c in value if unicodedata.category(c) in HIDDEN_CATEGORIES), None)
             if hidden is not None:
-                self.error(name, "must not contain control or invisible formatting characters "
-                                 f"(U+{ord(hidden):04X})")
+                self.error(
+                    name,
+                    "must not contain control or invisible formatting characters "
+                    f"(U+{ord(hidden):04X})",
+                )
         return value
 
     def postal_code(self, name: str) -> str:
@@ -219,21 +235,25 @@ def _file_error(line: int, rule: str) -> RegistryFileError:
 def _decode(data: bytes) -> str:
     """The file as text, or a RegistryFileError that says what the file is instead."""
     if data.startswith(b"PK\x03\x04"):
-        raise _file_error(1, "is a spreadsheet (xlsx, ods) or a zip archive, not CSV; save it "
-                             "as CSV UTF-8")
+        raise _file_error(
+            1, "is a spreadsheet (xlsx, ods) or a zip archive, not CSV; save it as CSV UTF-8"
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _file_error(1, "is UTF-16 text, not UTF-8; save it as CSV UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:  # UTF-16 without its BOM, or a binary file: UTF-8 text never holds NUL
-        raise _file_error(data[:nul].count(b"\n") + 1,
-                          "holds a NUL byte: it is not UTF-8 text (UTF-16, or a binary file); "
-                          "save it as CSV UTF-8")
+        raise _file_error(
+            data[:nul].count(b"\n") + 1,
+            "holds a NUL byte: it is not UTF-8 text (UTF-16, or a binary file); "
+            "save it as CSV UTF-8",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _file_error(line, f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                                "save it as CSV UTF-8") from None
+        raise _file_error(
+            line, f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as CSV UTF-8"
+        ) from None
     if not text.strip():
         raise _file_error(1, "is empty: expected a header line, then one row per technical unit")
     return text
@@ -245,8 +265,13 @@ def _records(reader: csv.DictReader, errors: list[RowError]) -> Iterator[dict]:
         yield from reader
     except csv.Error as exc:
         # An unclosed quote makes the rest of the file one field, up to the csv module's limit.
-        errors.append(RowError(reader.reader.line_num, "file",
-                               f"cannot be read as CSV ({exc}); is a quote left open?"))
+        errors.append(
+            RowError(
+                reader.reader.line_num,
+                "file",
+                f"cannot be read as CSV ({exc}); is a quote left open?",
+            )
+        )
 
 
 def parse_registry(data: bytes) -> list[UnitRecord]:
@@ -266,8 +291,9 @@ def parse_registry(data: bytes) -> list[UnitRecord]:
         raise RegistryFileError([RowError(1, "header", f"unknown column(s): {', '.join(unknown)}")])
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:
-        raise RegistryFileError([RowError(1, "header",
-                                          f"column(s) named twice: {', '.join(twice)}")])
+        raise RegistryFileError(
+            [RowError(1, "header", f"column(s) named twice: {', '.join(twice)}")]
+        )
 
     errors: list[RowError] = []
     units: list[UnitRecord] = []
@@ -279,9 +305,14 @@ def parse_registry(data: bytes) -> list[UnitRecord]:
         fields = len(header) + len(raw.get(None) or ()) - list(raw.values()).count(None)
         if fields != len(header):
             # Shifted fields make every later column wrong: name the row once, not each field.
-            rule = f"has more fields than the header's {len(header)}" if fields > len(header) \
-                else (f"has fewer fields than the header's {len(header)} ({fields}); is the "
-                      f"separator {delimiter!r} as in the header?")
+            rule = (
+                f"has more fields than the header's {len(header)}"
+                if fields > len(header)
+                else (
+                    f"has fewer fields than the header's {len(header)} ({fields}); is the "
+                    f"separator {delimiter!r} as in the header?"
+                )
+            )
             errors.append(RowError(line, "row", rule))
             continue
         enterprise = EnterpriseRecord(
@@ -314,9 +345,14 @@ def parse_registry(data: bytes) -> list[UnitRecord]:
         number = enterprise.enterprise_number
         if number in enterprises:
             first_line_no, first = enterprises[number]
-            for name, attribute in (("enterprise_name", "name"), ("language", "language"),
-                                    ("street", "street"), ("postal_code", "postal_code"),
-                                    ("city", "city"), ("officer_ssin", "officer_ssin")):
+            for name, attribute in (
+                ("enterprise_name", "name"),
+                ("language", "language"),
+                ("street", "street"),
+                ("postal_code", "postal_code"),
+                ("city", "city"),
+                ("officer_ssin", "officer_ssin"),
+            ):
                 if getattr(first, attribute) != getattr(enterprise, attribute):
                     row.error(name, f"differs from line {first_line_no} for the same enterprise")
         else:
@@ -340,9 +376,18 @@ def read_registry_file(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise RegistryFileError([RowError(0, "file", f"{path} is {size:,} bytes; the limit "
-                                              f"is {max_bytes:,} (SOCELEC_REGISTRY_MAX_BYTES)")])
+            raise RegistryFileError(
+                [
+                    RowError(
+                        0,
+                        "file",
+                        f"{path} is {size:,} bytes; the limit "
+                        f"is {max_bytes:,} (SOCELEC_REGISTRY_MAX_BYTES)",
+                    )
+                ]
+            )
         return path.read_bytes()
     except OSError as exc:
         raise RegistryFileError(
-            [RowError(0, "file", f"cannot read {path}: {exc.strerror}")]) from None
+            [RowError(0, "file", f"cannot read {path}: {exc.strerror}")]
+        ) from None

@@ -18,8 +18,17 @@ from models.registry_file import EnterpriseRecord, UnitRecord
 
 ENTERPRISE_FIELDS = ("name", "language", "street", "postal_code", "city", "officer_ssin")
 UNIT_FIELDS = (
-    "name", "street", "postal_code", "city", "workers_blue_collar", "workers_white_collar",
-    "workers_young", "workers_cadre", "has_cppt", "has_ce", "ce_exists",
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "workers_blue_collar",
+    "workers_white_collar",
+    "workers_young",
+    "workers_cadre",
+    "has_cppt",
+    "has_ce",
+    "ce_exists",
 )
 
 
@@ -36,8 +45,12 @@ class ImportReport:
 
     @property
     def changes(self) -> int:
-        return (self.enterprises_created + self.enterprises_updated + self.units_created
-                + self.units_updated)
+        return (
+            self.enterprises_created
+            + self.enterprises_updated
+            + self.units_created
+            + self.units_updated
+        )
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -79,8 +92,9 @@ def import_registry(
     for number, record in records.items():
         row = existing.get(number)
         if row is None:
-            row = Enterprise(enterprise_number=number, **{n: getattr(record, n)
-                                                          for n in ENTERPRISE_FIELDS})
+            row = Enterprise(
+                enterprise_number=number, **{n: getattr(record, n) for n in ENTERPRISE_FIELDS}
+            )
             session.add(row)
             report.enterprises_created += 1
         elif _apply(row, record, ENTERPRISE_FIELDS, report):
@@ -98,8 +112,13 @@ def import_registry(
         seen.add(key)
         row = existing_units.get(key)
         if row is None:
-            session.add(TechnicalUnit(enterprise_id=enterprise.id, code=unit.code,
-                                      **{n: getattr(unit, n) for n in UNIT_FIELDS}))
+            session.add(
+                TechnicalUnit(
+                    enterprise_id=enterprise.id,
+                    code=unit.code,
+                    **{n: getattr(unit, n) for n in UNIT_FIELDS},
+                )
+            )
             report.units_created += 1
         elif _apply(row, unit, UNIT_FIELDS, report):
             row.updated_at = now
@@ -107,7 +126,8 @@ def import_registry(
         else:
             report.units_unchanged += 1
     report.units_not_in_file = len(existing_units.keys() - seen)
-    session.add(AuditEvent(actor=actor, action="registry.import", subject=source,
-                           detail=report.as_dict()))
+    session.add(
+        AuditEvent(actor=actor, action="registry.import", subject=source, detail=report.as_dict())
+    )
     session.flush()
     return report

@@ -24,32 +24,102 @@ CE_SHARE = (7402 + 4167) / (7402 * MEAN_UNITS) - 1
 OFFICER_SSIN_SHARE = 0.7
 
 CITIES = {
-    "nl": [("2000", "Antwerpen"), ("9000", "Gent"), ("3000", "Leuven"), ("8000", "Brugge"),
-           ("3500", "Hasselt"), ("2800", "Mechelen"), ("8500", "Kortrijk"), ("9300", "Aalst"),
-           ("1000", "Brussel"), ("2300", "Turnhout"), ("3600", "Genk"), ("8400", "Oostende")],
-    "fr": [("4000", "Liège"), ("5000", "Namur"), ("6000", "Charleroi"), ("7000", "Mons"),
-           ("1300", "Wavre"), ("7500", "Tournai"), ("1000", "Bruxelles"), ("1400", "Nivelles"),
-           ("6700", "Arlon"), ("4800", "Verviers"), ("1348", "Louvain-la-Neuve")],
+    "nl": [
+        ("2000", "Antwerpen"),
+        ("9000", "Gent"),
+        ("3000", "Leuven"),
+        ("8000", "Brugge"),
+        ("3500", "Hasselt"),
+        ("2800", "Mechelen"),
+        ("8500", "Kortrijk"),
+        ("9300", "Aalst"),
+        ("1000", "Brussel"),
+        ("2300", "Turnhout"),
+        ("3600", "Genk"),
+        ("8400", "Oostende"),
+    ],
+    "fr": [
+        ("4000", "Liège"),
+        ("5000", "Namur"),
+        ("6000", "Charleroi"),
+        ("7000", "Mons"),
+        ("1300", "Wavre"),
+        ("7500", "Tournai"),
+        ("1000", "Bruxelles"),
+        ("1400", "Nivelles"),
+        ("6700", "Arlon"),
+        ("4800", "Verviers"),
+        ("1348", "Louvain-la-Neuve"),
+    ],
     "de": [("4700", "Eupen"), ("4780", "Sankt Vith"), ("4730", "Raeren"), ("4750", "Bütgenbach")],
 }
 STREETS = {
-    "nl": ["Kerkstraat", "Stationsstraat", "Industrieweg", "Nijverheidslaan", "Molenstraat",
-           "Dorpsstraat", "Havenlaan", "Zandstraat"],
-    "fr": ["Rue de la Station", "Avenue Louise", "Rue de l'Industrie", "Chaussée de Namur",
-           "Rue du Moulin", "Boulevard d'Avroy", "Rue de la Gare", "Zoning Industriel"],
+    "nl": [
+        "Kerkstraat",
+        "Stationsstraat",
+        "Industrieweg",
+        "Nijverheidslaan",
+        "Molenstraat",
+        "Dorpsstraat",
+        "Havenlaan",
+        "Zandstraat",
+    ],
+    "fr": [
+        "Rue de la Station",
+        "Avenue Louise",
+        "Rue de l'Industrie",
+        "Chaussée de Namur",
+        "Rue du Moulin",
+        "Boulevard d'Avroy",
+        "Rue de la Gare",
+        "Zoning Industriel",
+    ],
     "de": ["Hauptstraße", "Bahnhofstraße", "Industriestraße", "Kirchstraße", "Aachener Straße"],
 }
-NAMES = ["Janssens", "Peeters", "Maes", "Dubois", "Lambert", "Dupont", "Claes", "Goossens",
-         "Wouters", "Martin", "Simon", "Laurent", "Mertens", "Willems", "Schmitz", "Lejeune",
-         "Van Damme", "De Smet", "Renard", "Hoffmann", "Vermeulen", "Leclercq", "Jacobs"]
+NAMES = [
+    "Janssens",
+    "Peeters",
+    "Maes",
+    "Dubois",
+    "Lambert",
+    "Dupont",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "Martin",
+    "Simon",
+    "Laurent",
+    "Mertens",
+    "Willems",
+    "Schmitz",
+    "Lejeune",
+    "Van Damme",
+    "De Smet",
+    "Renard",
+    "Hoffmann",
+    "Vermeulen",
+    "Leclercq",
+    "Jacobs",
+]
 TRADES = {
     "nl": ["Bouw", "Logistiek", "Voeding", "Staal", "Zorg", "Techniek", "Chemie", "Transport"],
-    "fr": ["Construction", "Logistique", "Alimentation", "Acier", "Soins", "Technique",
-           "Chimie", "Transports"],
+    "fr": [
+        "Construction",
+        "Logistique",
+        "Alimentation",
+        "Acier",
+        "Soins",
+        "Technique",
+        "Chimie",
+        "Transports",
+    ],
     "de": ["Bau", "Logistik", "Lebensmittel", "Stahl", "Pflege", "Technik", "Chemie"],
 }
-FORMS = {"nl": ["NV", "BV", "VZW", "CV"], "fr": ["SA", "SRL", "ASBL", "SC"],
-         "de": ["AG", "GmbH", "VoG"]}
+FORMS = {
+    "nl": ["NV", "BV", "VZW", "CV"],
+    "fr": ["SA", "SRL", "ASBL", "SC"],
+    "de": ["AG", "GmbH", "VoG"],
+}
 UNIT_WORD = {"nl": "Vestiging", "fr": "Siège", "de": "Niederlassung"}
 
 
@@ -64,8 +134,10 @@ def _enterprise_number(rng: random.Random, used: set[str]) -> str:
 
 def _ssin(rng: random.Random) -> str:
     # Born in the 20th century: the check is 97 - (first nine digits mod 97).
-    first9 = f"{rng.randrange(50, 100):02d}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}" \
-             f"{rng.randrange(1, 998):03d}"
+    first9 = (
+        f"{rng.randrange(50, 100):02d}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+        f"{rng.randrange(1, 998):03d}"
+    )
     return f"{first9}{97 - int(first9) % 97:02d}"
 
 
@@ -106,7 +178,7 @@ def sample_registry(companies: int, seed: int = 2028) -> str:
         enterprise = {
             "enterprise_number": _enterprise_number(rng, used),
             "enterprise_name": f"{rng.choice(NAMES)} {rng.choice(TRADES[lang])} "
-                               f"{rng.choice(FORMS[lang])}",
+            f"{rng.choice(FORMS[lang])}",
             "language": lang,
             "street": f"{rng.choice(STREETS[lang])} {rng.randrange(1, 250)}",
             "postal_code": postal_code,
@@ -119,16 +191,19 @@ def sample_registry(companies: int, seed: int = 2028) -> str:
             total, ce_exists = _workforce(rng, with_ce)
             unit_postal, unit_city = (postal_code, city) if index == 1 else rng.choice(CITIES[lang])
             has_ce = total >= 100 or ce_exists
-            writer.writerow({
-                **enterprise,
-                "unit_code": str(index),
-                "unit_name": f"{UNIT_WORD[lang]} {unit_city}",
-                "unit_street": enterprise["street"] if index == 1
-                else f"{rng.choice(STREETS[lang])} {rng.randrange(1, 250)}",
-                "unit_postal_code": unit_postal,
-                "unit_city": unit_city,
-                "bodies": "CPPT+CE" if has_ce else "CPPT",
-                "ce_exists": "yes" if ce_exists else "no",
-                **_split(rng, total),
-            })
+            writer.writerow(
+                {
+                    **enterprise,
+                    "unit_code": str(index),
+                    "unit_name": f"{UNIT_WORD[lang]} {unit_city}",
+                    "unit_street": enterprise["street"]
+                    if index == 1
+                    else f"{rng.choice(STREETS[lang])} {rng.randrange(1, 250)}",
+                    "unit_postal_code": unit_postal,
+                    "unit_city": unit_city,
+                    "bodies": "CPPT+CE" if has_ce else "CPPT",
+                    "ce_exists": "yes" if ce_exists else "no",
+                    **_split(rng, total),
+                }
+            )
     return out.getvalue()

@@ -35,13 +35,17 @@ class EditionStatus:
 
     def as_dict(self) -> dict:
         return {
-            "edition": self.edition, "as_of": self.as_of.isoformat(), "dossiers": self.dossiers,
-            "dossiers_by_status": self.dossiers_by_status, "open_by_phase": self.open_by_phase,
+            "edition": self.edition,
+            "as_of": self.as_of.isoformat(),
+            "dossiers": self.dossiers,
+            "dossiers_by_status": self.dossiers_by_status,
+            "open_by_phase": self.open_by_phase,
             "without_election_day": self.without_election_day,
             "deliveries_by_state": self.deliveries_by_state,
             "deliveries_by_kind": self.deliveries_by_kind,
-            "upcoming": [{"date": d.isoformat(), "mailing": m, "dossiers": n}
-                         for d, m, n in self.upcoming],
+            "upcoming": [
+                {"date": d.isoformat(), "mailing": m, "dossiers": n} for d, m, n in self.upcoming
+            ],
         }
 
 
@@ -58,11 +62,13 @@ class CalendarCache:
         return self._by_day[election_day]
 
 
-def edition_status(session: Session, edition: Edition, as_of: date,
-                   horizon_days: int = 14) -> EditionStatus:
+def edition_status(
+    session: Session, edition: Edition, as_of: date, horizon_days: int = 14
+) -> EditionStatus:
     status = EditionStatus(edition=edition.year, as_of=as_of)
-    rows = session.exec(select(Dossier.status, Dossier.election_day).where(
-        Dossier.edition_id == edition.id)).all()
+    rows = session.exec(
+        select(Dossier.status, Dossier.election_day).where(Dossier.edition_id == edition.id)
+    ).all()
     status.dossiers = len(rows)
     status.dossiers_by_status = dict(Counter(s for s, _ in rows))
     calendars = CalendarCache(edition)

@@ -97,9 +97,12 @@ def create_app(settings: PortalSettings | None = None, clock: Clock | None = Non
 def _error_page(request: Request, status_code: int, *messages: str) -> HTMLResponse:
     title = f"error.title_{status_code}"
     return render(
-        request, "error.html", status_code=status_code,
+        request,
+        "error.html",
+        status_code=status_code,
         title_key=title if title in STRINGS else "error.title_400",
-        messages=messages, back="/",
+        messages=messages,
+        back="/",
     )
 
 
@@ -130,8 +133,11 @@ def _add_error_pages(app: FastAPI) -> None:
     async def invalid_request(request: Request, error: RequestValidationError):
         t = translator(request)
         messages = [
-            t("error.field", field=".".join(str(part) for part in e["loc"][1:]) or "request",
-              rule=e["msg"])
+            t(
+                "error.field",
+                field=".".join(str(part) for part in e["loc"][1:]) or "request",
+                rule=e["msg"],
+            )
             for e in error.errors()
         ]
         return _error_page(request, 422, *messages)

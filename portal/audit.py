@@ -12,9 +12,7 @@ from sqlmodel import Session
 from models.audit import AuditEvent
 
 
-def record(
-    db: Session, action: str, *, dossier_number: str | None, ip: str, **detail: Any
-) -> None:
+def record(db: Session, action: str, *, dossier_number: str | None, ip: str, **detail: Any) -> None:
     db.add(
         AuditEvent(
             actor=f"portal:{dossier_number}" if dossier_number else "portal:anonymous",

@@ -65,8 +65,11 @@ def officer_dossier(
     if row is None:
         request.session.pop(SESSION_TOKEN_KEY, None)
         # After login, come back to the page; a form's target cannot be opened with GET.
-        page = request.url.path if request.method == "GET" else (
-            f"/dossiers/{normalise_dossier_number(number)}")
+        page = (
+            request.url.path
+            if request.method == "GET"
+            else (f"/dossiers/{normalise_dossier_number(number)}")
+        )
         raise LoginRequired(page, expired=token is not None)
     dossier = db.get(Dossier, row.dossier_id)
     if dossier is None or dossier.dossier_number != normalise_dossier_number(number):

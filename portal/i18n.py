@@ -64,13 +64,15 @@ STRINGS: dict[str, Translated] = {
         "Passworts, an den FÖD Beschäftigung.",
     ),
     "form.errors_title": _t(
-        "Veuillez corriger ce qui suit", "Gelieve het volgende te verbeteren",
+        "Veuillez corriger ce qui suit",
+        "Gelieve het volgende te verbeteren",
         "Bitte korrigieren Sie Folgendes",
     ),
     "form.error_prefix": _t("Erreur :", "Fout:", "Fehler:"),
     # Login.
-    "login.title": _t("Connexion à votre dossier", "Aanmelden bij uw dossier",
-                      "Anmeldung bei Ihrem Dossier"),
+    "login.title": _t(
+        "Connexion à votre dossier", "Aanmelden bij uw dossier", "Anmeldung bei Ihrem Dossier"
+    ),
     "login.intro": _t(
         "Saisissez le numéro de dossier et le mot de passe de la lettre que le SPF Emploi a "
         "envoyée dans l'e-Box de votre entreprise.",
@@ -81,7 +83,8 @@ STRINGS: dict[str, Translated] = {
     ),
     "login.dossier_number": _t("Numéro de dossier", "Dossiernummer", "Dossiernummer"),
     "login.dossier_number_hint": _t(
-        "Par exemple 28-CPPT-000412-51.", "Bijvoorbeeld 28-CPPT-000412-51.",
+        "Par exemple 28-CPPT-000412-51.",
+        "Bijvoorbeeld 28-CPPT-000412-51.",
         "Zum Beispiel 28-CPPT-000412-51.",
     ),
     "login.password": _t("Mot de passe", "Wachtwoord", "Passwort"),
@@ -105,7 +108,9 @@ STRINGS: dict[str, Translated] = {
         "müssen stimmen: Prüfen Sie sie anhand des Schreibens.",
     ),
     "login.password_required": _t(
-        "Saisissez le mot de passe.", "Vul het wachtwoord in.", "Geben Sie das Passwort ein.",
+        "Saisissez le mot de passe.",
+        "Vul het wachtwoord in.",
+        "Geben Sie das Passwort ein.",
     ),
     "login.locked": _t(
         "Trop de mots de passe erronés : ce dossier est verrouillé jusqu'au {until}. "
@@ -116,8 +121,7 @@ STRINGS: dict[str, Translated] = {
         "Versuchen Sie es danach erneut.",
     ),
     "login.throttled": _t(
-        "Trop de tentatives de connexion échouées depuis votre réseau. Réessayez après le "
-        "{until}.",
+        "Trop de tentatives de connexion échouées depuis votre réseau. Réessayez après le {until}.",
         "Te veel mislukte aanmeldpogingen vanaf uw netwerk. Probeer het opnieuw na {until}.",
         "Zu viele fehlgeschlagene Anmeldeversuche aus Ihrem Netzwerk. Versuchen Sie es nach "
         "{until} erneut.",
@@ -128,7 +132,8 @@ STRINGS: dict[str, Translated] = {
     "dossier.company": _t("Entreprise", "Onderneming", "Unternehmen"),
     "dossier.enterprise_number": _t("n° BCE", "KBO-nr.", "ZDU-Nr."),
     "dossier.unit": _t(
-        "Unité technique d'exploitation", "Technische bedrijfseenheid",
+        "Unité technique d'exploitation",
+        "Technische bedrijfseenheid",
         "Technische Betriebseinheit",
     ),
     "dossier.body": _t("Organe", "Orgaan", "Organ"),
@@ -147,7 +152,8 @@ STRINGS: dict[str, Translated] = {
     "y.title": _t("Date des élections", "Datum van de verkiezingen", "Wahltag"),
     "y.day_y": _t("Jour Y (élections)", "Dag Y (verkiezingen)", "Tag Y (Wahl)"),
     "y.day_x": _t(
-        "Jour X (affichage de l'avis)", "Dag X (aanplakking van het bericht)",
+        "Jour X (affichage de l'avis)",
+        "Dag X (aanplakking van het bericht)",
         "Tag X (Aushang der Bekanntmachung)",
     ),
     "y.choose_intro": _t(
@@ -185,8 +191,9 @@ STRINGS: dict[str, Translated] = {
         "Das Verfahren läuft nicht mehr: Tag Y kann nicht mehr gewählt werden.",
     ),
     # The calendar.
-    "calendar.title": _t("Calendrier de la procédure", "Kalender van de procedure",
-                         "Kalender des Verfahrens"),
+    "calendar.title": _t(
+        "Calendrier de la procédure", "Kalender van de procedure", "Kalender des Verfahrens"
+    ),
     "calendar.intro": _t(
         "Chaque étape avec sa date effective (une échéance qui tombe un jour non ouvrable est "
         "avancée au dernier jour ouvrable). État au {today}.",
@@ -201,7 +208,8 @@ STRINGS: dict[str, Translated] = {
         "Den Kalender herunterladen (.ics-Datei für Ihren Terminkalender)",
     ),
     "calendar.caption": _t(
-        "Étapes du dossier {number}", "Stappen van dossier {number}",
+        "Étapes du dossier {number}",
+        "Stappen van dossier {number}",
         "Schritte des Dossiers {number}",
     ),
     "calendar.col_date": _t("Date", "Datum", "Datum"),
@@ -211,7 +219,8 @@ STRINGS: dict[str, Translated] = {
     "calendar.col_confirm": _t("Votre suivi", "Uw opvolging", "Ihre Erledigung"),
     "calendar.what_to_do": _t("Que faire ?", "Wat moet u doen?", "Was ist zu tun?"),
     "calendar.moved": _t(
-        "date légale : {legal}, jour non ouvrable", "wettelijke datum: {legal}, geen werkdag",
+        "date légale : {legal}, jour non ouvrable",
+        "wettelijke datum: {legal}, geen werkdag",
         "gesetzliches Datum: {legal}, kein Werktag",
     ),
     "calendar.mark_done": _t("Marquer comme fait", "Markeren als gedaan", "Als erledigt markieren"),
@@ -256,35 +265,40 @@ STRINGS: dict[str, Translated] = {
         "Keine Erinnerung: Das Verfahren ist eingestellt",
     ),
     "message.not_sent": _t(
-        "Aucun rappel envoyé pour cette étape", "Geen herinnering verstuurd voor deze stap",
+        "Aucun rappel envoyé pour cette étape",
+        "Geen herinnering verstuurd voor deze stap",
         "Für diesen Schritt wurde keine Erinnerung versandt",
     ),
     "messages.title": _t(
         "Autres messages du SPF", "Andere berichten van de FOD", "Weitere Nachrichten des FÖD"
     ),
     "messages.caption": _t(
-        "Messages du SPF sans étape du calendrier", "Berichten van de FOD zonder kalenderstap",
+        "Messages du SPF sans étape du calendrier",
+        "Berichten van de FOD zonder kalenderstap",
         "Nachrichten des FÖD ohne Kalenderschritt",
     ),
     "messages.col_subject": _t("Sujet", "Onderwerp", "Betreff"),
-    "messages.none": _t("Aucun autre message.", "Geen andere berichten.",
-                        "Keine weiteren Nachrichten."),
+    "messages.none": _t(
+        "Aucun autre message.", "Geen andere berichten.", "Keine weiteren Nachrichten."
+    ),
     # The document families of templates.kinds.
-    "kind.access_code": _t("Lettre de codes d'accès", "Brief met toegangscodes",
-                           "Schreiben mit Zugangscodes"),
+    "kind.access_code": _t(
+        "Lettre de codes d'accès", "Brief met toegangscodes", "Schreiben mit Zugangscodes"
+    ),
     "kind.reminder": _t("Rappel", "Herinnering", "Erinnerung"),
-    "kind.phase_notice": _t("Avis de nouvelle phase", "Bericht over een nieuwe fase",
-                            "Mitteilung einer neuen Phase"),
-    "kind.brochure": _t("Brochure d'information", "Informatiebrochure",
-                        "Informationsbroschüre"),
+    "kind.phase_notice": _t(
+        "Avis de nouvelle phase", "Bericht over een nieuwe fase", "Mitteilung einer neuen Phase"
+    ),
+    "kind.brochure": _t("Brochure d'information", "Informatiebrochure", "Informationsbroschüre"),
     # Stop of the procedure.
     "stop.link": _t(
         "Déclarer un arrêt de la procédure (aucun candidat)",
         "Een stopzetting van de procedure melden (geen kandidaten)",
         "Eine Einstellung des Verfahrens melden (keine Kandidaten)",
     ),
-    "stop.title": _t("Arrêt de la procédure", "Stopzetting van de procedure",
-                     "Einstellung des Verfahrens"),
+    "stop.title": _t(
+        "Arrêt de la procédure", "Stopzetting van de procedure", "Einstellung des Verfahrens"
+    ),
     "stop.intro": _t(
         "Sans liste de candidats, la procédure s'arrête : complètement si aucune liste n'a été "
         "déposée, partiellement pour une catégorie sans liste. Après un arrêt complet, vous ne "
@@ -312,8 +326,7 @@ STRINGS: dict[str, Translated] = {
     "stop.partial_hint": _t(
         "pas de liste (ou une seule liste avec au plus autant de candidats que de mandats) "
         "pour certaines catégories",
-        "geen lijst (of één lijst met niet meer kandidaten dan mandaten) voor sommige "
-        "categorieën",
+        "geen lijst (of één lijst met niet meer kandidaten dan mandaten) voor sommige categorieën",
         "keine Liste (oder eine einzige Liste mit höchstens so vielen Kandidaten wie Mandaten) "
         "für bestimmte Kategorien",
     ),
@@ -332,8 +345,7 @@ STRINGS: dict[str, Translated] = {
     "stop.stopped_notice": _t(
         "Procédure arrêtée le {day} : vous ne recevrez plus de rappels pour ce dossier.",
         "Procedure stopgezet op {day}: u ontvangt geen herinneringen meer voor dit dossier.",
-        "Verfahren am {day} eingestellt: Sie erhalten keine Erinnerungen mehr für dieses "
-        "Dossier.",
+        "Verfahren am {day} eingestellt: Sie erhalten keine Erinnerungen mehr für dieses Dossier.",
     ),
     "stop.partial_notice": _t(
         "Arrêt partiel déclaré pour : {categories}. La procédure continue pour les autres "
@@ -349,14 +361,12 @@ STRINGS: dict[str, Translated] = {
     "category.cadre": _t("cadres", "kaderleden", "leitende Angestellte"),
     # Password.
     "password.title": _t("Changer le mot de passe", "Wachtwoord wijzigen", "Passwort ändern"),
-    "password.change_link": _t("Changer le mot de passe", "Wachtwoord wijzigen",
-                               "Passwort ändern"),
+    "password.change_link": _t("Changer le mot de passe", "Wachtwoord wijzigen", "Passwort ändern"),
     "password.invite": _t(
         "Vous utilisez encore le mot de passe de la lettre. Choisissez-en un que vous seul "
         "connaissez.",
         "U gebruikt nog het wachtwoord uit de brief. Kies er een dat alleen u kent.",
-        "Sie verwenden noch das Passwort aus dem Schreiben. Wählen Sie eines, das nur Sie "
-        "kennen.",
+        "Sie verwenden noch das Passwort aus dem Schreiben. Wählen Sie eines, das nur Sie kennen.",
     ),
     "password.first_login": _t(
         "Première connexion : nous vous invitons à remplacer le mot de passe de la lettre.",
@@ -374,12 +384,14 @@ STRINGS: dict[str, Translated] = {
         "Ein Satz aus mehreren Wörtern eignet sich gut.",
     ),
     "password.confirmation": _t(
-        "Confirmez le nouveau mot de passe", "Bevestig het nieuwe wachtwoord",
+        "Confirmez le nouveau mot de passe",
+        "Bevestig het nieuwe wachtwoord",
         "Neues Passwort bestätigen",
     ),
     "password.submit": _t("Changer le mot de passe", "Wachtwoord wijzigen", "Passwort ändern"),
-    "password.later": _t("Plus tard : aller au dossier", "Later: naar het dossier",
-                         "Später: zum Dossier"),
+    "password.later": _t(
+        "Plus tard : aller au dossier", "Later: naar het dossier", "Später: zum Dossier"
+    ),
     # Messages after an action.
     "flash.logged_out": _t("Vous êtes déconnecté.", "U bent afgemeld.", "Sie sind abgemeldet."),
     "flash.session_expired": _t(
@@ -392,27 +404,36 @@ STRINGS: dict[str, Translated] = {
         "Dag Y opgeslagen; de kalender werd herberekend.",
         "Tag Y gespeichert; der Kalender wurde neu berechnet.",
     ),
-    "flash.stop_saved": _t("Arrêt enregistré.", "Stopzetting geregistreerd.",
-                           "Einstellung gespeichert."),
+    "flash.stop_saved": _t(
+        "Arrêt enregistré.", "Stopzetting geregistreerd.", "Einstellung gespeichert."
+    ),
     "flash.password_changed": _t(
         "Mot de passe changé. Vos autres sessions ont été fermées.",
         "Wachtwoord gewijzigd. Uw andere sessies werden afgesloten.",
         "Passwort geändert. Ihre anderen Sitzungen wurden beendet.",
     ),
-    "flash.step_done": _t("Étape marquée comme faite.", "Stap gemarkeerd als gedaan.",
-                          "Schritt als erledigt markiert."),
-    "flash.step_undone": _t("Marque « fait » retirée.", "Markering ‘gedaan’ verwijderd.",
-                            "Markierung „erledigt“ entfernt."),
+    "flash.step_done": _t(
+        "Étape marquée comme faite.",
+        "Stap gemarkeerd als gedaan.",
+        "Schritt als erledigt markiert.",
+    ),
+    "flash.step_undone": _t(
+        "Marque « fait » retirée.",
+        "Markering ‘gedaan’ verwijderd.",
+        "Markierung „erledigt“ entfernt.",
+    ),
     # Rules broken (see portal.errors.RuleError).
-    "error.required": _t("Ce champ est obligatoire.", "Dit veld is verplicht.",
-                         "Dieses Feld ist erforderlich."),
+    "error.required": _t(
+        "Ce champ est obligatoire.", "Dit veld is verplicht.", "Dieses Feld ist erforderlich."
+    ),
     "error.dossier_not_open": _t(
         "La procédure de ce dossier n'est plus en cours.",
         "De procedure van dit dossier loopt niet meer.",
         "Das Verfahren dieses Dossiers läuft nicht mehr.",
     ),
     "error.not_a_date": _t(
-        "Choisissez un jour dans la liste.", "Kies een dag uit de lijst.",
+        "Choisissez un jour dans la liste.",
+        "Kies een dag uit de lijst.",
         "Wählen Sie einen Tag aus der Liste.",
     ),
     "error.after_day_x": _t(
@@ -446,8 +467,9 @@ STRINGS: dict[str, Translated] = {
         "Eine Einstellung wird nur vom {first} (X+36) bis {last} (X+79) gemeldet.",
     ),
     "error.stop_kind": _t(
-        "Choisissez un arrêt complet ou partiel.", "Kies een volledige of gedeeltelijke "
-        "stopzetting.", "Wählen Sie eine vollständige oder teilweise Einstellung.",
+        "Choisissez un arrêt complet ou partiel.",
+        "Kies een volledige of gedeeltelijke stopzetting.",
+        "Wählen Sie eine vollständige oder teilweise Einstellung.",
     ),
     "error.categories_empty": _t(
         "Un arrêt partiel porte sur au moins une catégorie.",
@@ -455,7 +477,8 @@ STRINGS: dict[str, Translated] = {
         "Eine teilweise Einstellung betrifft mindestens eine Kategorie.",
     ),
     "error.categories_unknown": _t(
-        "Choisissez les catégories dans la liste.", "Kies de categorieën uit de lijst.",
+        "Choisissez les catégories dans la liste.",
+        "Kies de categorieën uit de lijst.",
         "Wählen Sie die Kategorien aus der Liste.",
     ),
     "error.categories_all": _t(
@@ -464,15 +487,18 @@ STRINGS: dict[str, Translated] = {
         "Alle Kategorien wären eingestellt: Das ist eine vollständige Einstellung.",
     ),
     "error.confirm_required": _t(
-        "Cochez la case pour confirmer l'arrêt.", "Vink het vakje aan om de stopzetting te "
-        "bevestigen.", "Kreuzen Sie das Kästchen an, um die Einstellung zu bestätigen.",
+        "Cochez la case pour confirmer l'arrêt.",
+        "Vink het vakje aan om de stopzetting te bevestigen.",
+        "Kreuzen Sie das Kästchen an, um die Einstellung zu bestätigen.",
     ),
     "error.step_not_confirmable": _t(
-        "Cette étape ne se marque pas comme faite.", "Deze stap wordt niet als gedaan "
-        "gemarkeerd.", "Dieser Schritt wird nicht als erledigt markiert.",
+        "Cette étape ne se marque pas comme faite.",
+        "Deze stap wordt niet als gedaan gemarkeerd.",
+        "Dieser Schritt wird nicht als erledigt markiert.",
     ),
     "error.wrong_current_password": _t(
-        "Le mot de passe actuel est incorrect.", "Het huidige wachtwoord is onjuist.",
+        "Le mot de passe actuel est incorrect.",
+        "Het huidige wachtwoord is onjuist.",
         "Das aktuelle Passwort ist falsch.",
     ),
     "error.password_too_short": _t(
@@ -486,7 +512,8 @@ STRINGS: dict[str, Translated] = {
         "Das neue Passwort hat höchstens {max} Zeichen.",
     ),
     "error.password_too_simple": _t(
-        "Ce mot de passe est trop simple à deviner.", "Dit wachtwoord is te makkelijk te raden.",
+        "Ce mot de passe est trop simple à deviner.",
+        "Dit wachtwoord is te makkelijk te raden.",
         "Dieses Passwort ist zu leicht zu erraten.",
     ),
     "error.password_mismatch": _t(
@@ -507,13 +534,13 @@ STRINGS: dict[str, Translated] = {
     "error.title_405": _t("Action non permise", "Actie niet toegestaan", "Aktion nicht erlaubt"),
     "error.title_409": _t("Pas encore possible", "Nog niet mogelijk", "Noch nicht möglich"),
     "error.title_422": _t(
-        "Données du formulaire incorrectes", "Ongeldige formuliergegevens",
+        "Données du formulaire incorrectes",
+        "Ongeldige formuliergegevens",
         "Ungültige Formulardaten",
     ),
     "error.title_500": _t("Erreur du serveur", "Serverfout", "Serverfehler"),
     "error.csrf": _t(
-        "Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et "
-        "recommencez.",
+        "Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.",
         "Dit formulier is verlopen of komt niet van deze site. Laad de pagina opnieuw en "
         "probeer het nog eens.",
         "Dieses Formular ist abgelaufen oder stammt nicht von dieser Website. Laden Sie die "

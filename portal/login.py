@@ -82,7 +82,10 @@ class LoginGuard:
             dossier.password_hash = hash_password(password)
         db.add(dossier)
         audit.record(
-            db, "login", dossier_number=number, ip=ip,
+            db,
+            "login",
+            dossier_number=number,
+            ip=ip,
             first_login=dossier.password_changed_at is None,
         )
         db.commit()
@@ -110,8 +113,12 @@ class LoginGuard:
         if until is not None:
             db.execute(update(Dossier).where(Dossier.id == dossier.id).values(locked_until=until))
             audit.record(
-                db, "lockout", dossier_number=dossier.dossier_number, ip=ip,
-                failures=failures, until=until.isoformat(),
+                db,
+                "lockout",
+                dossier_number=dossier.dossier_number,
+                ip=ip,
+                failures=failures,
+                until=until.isoformat(),
             )
         db.commit()
         db.refresh(dossier)

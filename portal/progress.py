@@ -138,12 +138,17 @@ def step_rows(
         StepRow(
             entry=entry,
             status=step_status(
-                entry, today, confirmed=entry.code in confirmed_codes,
-                stopped_on=stopped_on, due_soon_days=due_soon_days,
+                entry,
+                today,
+                confirmed=entry.code in confirmed_codes,
+                stopped_on=stopped_on,
+                due_soon_days=due_soon_days,
             ),
             confirmed=entry.code in confirmed_codes,
             notes=message_notes(
-                entry, by_step.get(entry.code, ()), today,
+                entry,
+                by_step.get(entry.code, ()),
+                today,
                 stopped=stopped_on is not None and entry.effective_date > stopped_on,
             ),
         )

@@ -31,7 +31,8 @@ def uvicorn_config(
     )
 
 
-def serve(host: str | None = None, port: int | None = None,
-          settings: PortalSettings | None = None) -> None:
+def serve(
+    host: str | None = None, port: int | None = None, settings: PortalSettings | None = None
+) -> None:
     """Run the portal in the foreground until interrupted."""
     uvicorn.Server(uvicorn_config(host=host, port=port, settings=settings)).run()

@@ -56,9 +56,10 @@ def active_session(
     if row is None:
         return None
     last_seen = as_utc(row.last_seen_at)
-    if as_utc(row.expires_at) <= now or last_seen + timedelta(
-        minutes=settings.session_idle_minutes
-    ) <= now:
+    if (
+        as_utc(row.expires_at) <= now
+        or last_seen + timedelta(minutes=settings.session_idle_minutes) <= now
+    ):
         db.delete(row)
         db.commit()
         return None

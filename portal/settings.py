@@ -15,9 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class PortalSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="SOCELEC_PORTAL_", env_file=".env", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="SOCELEC_PORTAL_", env_file=".env", extra="ignore")
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)

@@ -65,7 +65,7 @@ def phase_window(calendar: Calendar, phase: Phase) -> tuple[date, date | None]:
     """First and last day of a phase on this calendar (the last phase has no end)."""
     phases = [p for p, first in PHASE_FIRST_DAY.items() if first is not None]
     start = calendar.x_day + timedelta(days=PHASE_FIRST_DAY[phase])
-    later = phases[phases.index(phase) + 1:]
+    later = phases[phases.index(phase) + 1 :]
     end = calendar.x_day + timedelta(days=PHASE_FIRST_DAY[later[0]] - 1) if later else None
     return start, end
 
@@ -85,13 +85,15 @@ def due_mailings(
     phase = calendar.phase_on(as_of)
     if phase is not Phase.preparation:
         start, end = phase_window(calendar, phase)
-        due.append(DueMailing(MailingKind.phase_notice, phase_notice_code(phase), phase,
-                              start, end))
+        due.append(
+            DueMailing(MailingKind.phase_notice, phase_notice_code(phase), phase, start, end)
+        )
     for entry in calendar.entries:
         if not entry.step.reminder:
             continue
         start, end = reminder_window(entry.effective_date, entry.step.code, lead_days)
         if start <= as_of <= end:
-            due.append(DueMailing(MailingKind.reminder, entry.step.code, entry.step.phase,
-                                  start, end))
+            due.append(
+                DueMailing(MailingKind.reminder, entry.step.code, entry.step.phase, start, end)
+            )
     return due

@@ -19,34 +19,58 @@ def record_mailing_review(edition_year: int, flow_run_id: str, requested_by: str
     """This run's review of the credential letters waiting for approval (found again after
     a resume): its id, status, letters and counts; None when none waits."""
     with session_scope() as session:
-        review = record_review(session, get_edition(session, edition_year),
-                               flow_run_id=flow_run_id, requested_by=requested_by)
+        review = record_review(
+            session,
+            get_edition(session, edition_year),
+            flow_run_id=flow_run_id,
+            requested_by=requested_by,
+        )
         if review is None:
             return None
-        return {"id": review.id, "status": review.status, "letters": review.letters,
-                "requested_by": review.requested_by, "counts": review.counts["letters"]}
+        return {
+            "id": review.id,
+            "status": review.status,
+            "letters": review.letters,
+            "requested_by": review.requested_by,
+            "counts": review.counts["letters"],
+        }
 
 
 @task(name="record-approval", cache_policy=NO_CACHE)
-def record_approval(review_id: int, approver: str, approved: bool, comment: str,
-                    attempt_key: str) -> str | None:
+def record_approval(
+    review_id: int, approver: str, approved: bool, comment: str, attempt_key: str
+) -> str | None:
     """The second person's answer: None when recorded, else why it cannot count (the refusal
     is audited once per form submitted)."""
     with session_scope() as session:
         review = session.get(MailingApproval, review_id)
         try:
-            decide(session, review, approver=approver, approved=approved, comment=comment,
-                   approvers=get_settings().approvers)
+            decide(
+                session,
+                review,
+                approver=approver,
+                approved=approved,
+                comment=comment,
+                approvers=get_settings().approvers,
+            )
         except ApprovalError as exc:
-            refusals = session.exec(select(AuditEvent).where(
-                AuditEvent.action == "mailing.approval.refused_form",
-                AuditEvent.flow_run_id == review.flow_run_id)).all()
+            refusals = session.exec(
+                select(AuditEvent).where(
+                    AuditEvent.action == "mailing.approval.refused_form",
+                    AuditEvent.flow_run_id == review.flow_run_id,
+                )
+            ).all()
             seen = any(e.detail.get("form") == attempt_key for e in refusals)
             if not seen:
-                session.add(AuditEvent(
-                    actor=f"prefect-ui:{approver}", action="mailing.approval.refused_form",
-                    subject=str(review.edition_id), flow_run_id=review.flow_run_id,
-                    detail={"approval": review_id, "form": attempt_key, "reason": str(exc)}))
+                session.add(
+                    AuditEvent(
+                        actor=f"prefect-ui:{approver}",
+                        action="mailing.approval.refused_form",
+                        subject=str(review.edition_id),
+                        flow_run_id=review.flow_run_id,
+                        detail={"approval": review_id, "form": attempt_key, "reason": str(exc)},
+                    )
+                )
             return str(exc)
     return None
 

@@ -104,20 +104,28 @@ def security_class_of(kind_code: str) -> SecurityClass:
     """Documents about a dossier go under the secure class: only the people the company
     authorised for social elections read them (docs/ebox.md, security levels). Only the
     edition's brochure, general information, goes to every e-Box user."""
-    return SecurityClass.general if kind_of(kind_code).family == Family.brochure \
+    return (
+        SecurityClass.general
+        if kind_of(kind_code).family == Family.brochure
         else SecurityClass.secure
+    )
 
 
-def publication_for(delivery: Delivery, dossier: Dossier, enterprise: Enterprise,
-                    edition: Edition, pdf: bytes) -> Publication:
+def publication_for(
+    delivery: Delivery, dossier: Dossier, enterprise: Enterprise, edition: Edition, pdf: bytes
+) -> Publication:
     """The e-Box publication of one outbox row, from the data as it is now."""
     kind = kind_of(delivery.document_kind)
     lang = delivery.language or enterprise.language
     return Publication(
         enterprise_number=enterprise.enterprise_number,
         language=lang,
-        subject=kind.subject(lang, edition_year=edition.year,
-                             dossier_number=dossier.dossier_number, body=dossier.body),
+        subject=kind.subject(
+            lang,
+            edition_year=edition.year,
+            dossier_number=dossier.dossier_number,
+            body=dossier.body,
+        ),
         document_kind=kind.code,
         carries_credential=kind.carries_credential,
         security_class=security_class_of(kind.code),
@@ -148,9 +156,13 @@ def _outgoing(session: Session, delivery_ids: list[int]) -> list[Outgoing]:
         except OutboxError as exc:
             outgoing.append(Outgoing(delivery.id, None, str(exc)))
             continue
-        outgoing.append(Outgoing(delivery.id,
-                                 publication_for(delivery, dossier, enterprise, edition, pdf),
-                                 first_claim=delivery.claims == 1))
+        outgoing.append(
+            Outgoing(
+                delivery.id,
+                publication_for(delivery, dossier, enterprise, edition, pdf),
+                first_claim=delivery.claims == 1,
+            )
+        )
     return outgoing
 
 
@@ -158,18 +170,22 @@ def _after_duplicate(client: EboxClient, item: Outgoing, result: PublicationResu
     """The outcome of a 409: the e-Box already holds a message under this row's key."""
     publication = item.publication
     if publication.carries_credential and item.first_claim and result.attempts == 1:
-        return Outcome("held", error_code="KEY_ALREADY_USED", error_message=(
-            "the e-Box already holds a message under this key that this database never sent "
-            "(restored from a backup taken before the mailing?): the letter there may carry "
-            "another password; `socelec outbox release` reissues it under a new key"),
-            duplicate=True)
+        return Outcome(
+            "held",
+            error_code="KEY_ALREADY_USED",
+            error_message=(
+                "the e-Box already holds a message under this key that this database never sent "
+                "(restored from a backup taken before the mailing?): the letter there may carry "
+                "another password; `socelec outbox release` reissues it under a new key"
+            ),
+            duplicate=True,
+        )
     # A 409 does not repeat the first answer's NO_DIGITAL_USER: the Federation pre-check says
     # whether the company ever opened its e-Box (docs/ebox.md, "409 and NO_DIGITAL_USER").
     try:
         preference = client.search_preferences([publication.enterprise_number])
     except (EboxUnavailable, EboxProtocolError) as exc:
-        return Outcome("failed", error_code="FEDERATION", error_message=str(exc),
-                       duplicate=True)
+        return Outcome("failed", error_code="FEDERATION", error_message=str(exc), duplicate=True)
     found = preference[publication.enterprise_number]
     state = "non_digital" if found is None or found.last_connection_date is None else "sent"
     return Outcome(state, message_id=result.message_id, duplicate=True)
@@ -189,8 +205,11 @@ def publish_row(client: EboxClient, item: Outgoing) -> Outcome:
     except EboxUnavailable as exc:
         return Outcome("failed", error_code="UNAVAILABLE", error_message=str(exc))
     except EboxProtocolError as exc:
-        return Outcome("failed", error_code=f"HTTP_{exc.status}" if exc.status else "PROTOCOL",
-                       error_message=str(exc))
+        return Outcome(
+            "failed",
+            error_code=f"HTTP_{exc.status}" if exc.status else "PROTOCOL",
+            error_message=str(exc),
+        )
     if result.outcome is PublicationOutcome.duplicate:
         return _after_duplicate(client, item, result)
     if result.outcome is PublicationOutcome.rejected:
@@ -230,12 +249,18 @@ class LeaseKeeper:
         self._thread.join()
 
 
-def deliver_claimed(engine, worker: str, edition_id: int, limit: int,
-                    kinds: list[str] | None = None,
-                    settings: EboxSettings | None = None, *,
-                    threads: int = PUBLISH_THREADS,
-                    pace: Callable[[], None] | None = None,
-                    stop: threading.Event | None = None) -> Counter[str]:
+def deliver_claimed(
+    engine,
+    worker: str,
+    edition_id: int,
+    limit: int,
+    kinds: list[str] | None = None,
+    settings: EboxSettings | None = None,
+    *,
+    threads: int = PUBLISH_THREADS,
+    pace: Callable[[], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Counter[str]:
     """Claim up to ``limit`` rows and deliver them; the plain function behind the task.
 
     ``pace`` is called before each publication (the global rate limit); ``stop`` ends the
@@ -245,8 +270,9 @@ def deliver_claimed(engine, worker: str, edition_id: int, limit: int,
     stop = stop or threading.Event()
     actor = f"delivery:{worker}"
     with Session(engine) as session:
-        ids = claim_deliveries(session, worker, edition_id=edition_id, limit=limit,
-                               document_kinds=kinds)
+        ids = claim_deliveries(
+            session, worker, edition_id=edition_id, limit=limit, document_kinds=kinds
+        )
         if not ids:
             return Counter()
         # The claim already requires an approval for credential letters; checking again here
@@ -270,8 +296,7 @@ def deliver_claimed(engine, worker: str, edition_id: int, limit: int,
             tried.add(item.delivery_id)
             outcome = publish_row(client, item)
             with Session(engine) as session:
-                recorded = record_outcome(session, item.delivery_id, worker, outcome,
-                                          actor=actor)
+                recorded = record_outcome(session, item.delivery_id, worker, outcome, actor=actor)
                 session.commit()
             return outcome.state if recorded else "stale"
         except DeliveryStopped:
@@ -284,9 +309,11 @@ def deliver_claimed(engine, worker: str, edition_id: int, limit: int,
             raise
 
     try:
-        with (LeaseKeeper(engine, worker, default_lease().total_seconds()) as keeper,
-              EboxClient(settings, sleep=interruptible_sleep) as client,
-              ThreadPoolExecutor(threads) as pool):
+        with (
+            LeaseKeeper(engine, worker, default_lease().total_seconds()) as keeper,
+            EboxClient(settings, sleep=interruptible_sleep) as client,
+            ThreadPoolExecutor(threads) as pool,
+        ):
             for state in pool.map(deliver, outgoing):
                 if state is not None:
                     outcomes[state] += 1
@@ -297,8 +324,7 @@ def deliver_claimed(engine, worker: str, edition_id: int, limit: int,
                 with Session(engine) as session:
                     outcomes["given_back"] += release_unsent(session, worker, untried)
             except Exception:  # the database is what stopped us: the lease frees them
-                log.exception("claim %s: %d untried rows left to their lease", worker,
-                              len(untried))
+                log.exception("claim %s: %d untried rows left to their lease", worker, len(untried))
     return outcomes
 
 
@@ -312,10 +338,15 @@ def check_delivery_configuration(edition_year: int) -> int:
     threads = publish_threads()
     with Session(get_engine()) as session:
         sample = session.exec(
-            select(Delivery).join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
-            .where(Dossier.edition_id == get_edition(session, edition_year).id,
-                   col(Delivery.pdf_encrypted), col(Delivery.pdf).is_not(None))
-            .limit(1)).first()
+            select(Delivery)
+            .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+            .where(
+                Dossier.edition_id == get_edition(session, edition_year).id,
+                col(Delivery.pdf_encrypted),
+                col(Delivery.pdf).is_not(None),
+            )
+            .limit(1)
+        ).first()
         if sample is not None:
             try:
                 outbox_cipher().decrypt(sample.pdf)
@@ -323,15 +354,25 @@ def check_delivery_configuration(edition_year: int) -> int:
                 raise OutboxError(
                     "SOCELEC_OUTBOX_KEY: none of the configured keys opens the stored "
                     "credential letters (set the key they were rendered with, newest first "
-                    "when rotating)") from None
+                    "when rotating)"
+                ) from None
     return threads
 
 
-@task(name="deliver-batch", task_run_name="deliver-{edition_year}-{batch_no}",
-      retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
-def deliver_batch(edition_year: int, batch_no: int, limit: int,
-                  kinds: list[str] | None = None,
-                  threads: int = PUBLISH_THREADS) -> dict[str, int]:
+@task(
+    name="deliver-batch",
+    task_run_name="deliver-{edition_year}-{batch_no}",
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    cache_policy=NO_CACHE,
+)
+def deliver_batch(
+    edition_year: int,
+    batch_no: int,
+    limit: int,
+    kinds: list[str] | None = None,
+    threads: int = PUBLISH_THREADS,
+) -> dict[str, int]:
     """Claim and deliver one batch of the edition's rendered (or failed) rows, within the
     global e-Box limits (tasks.ebox_limits)."""
     engine = get_engine()
@@ -340,7 +381,8 @@ def deliver_batch(edition_year: int, batch_no: int, limit: int,
     worker = f"deliver-{edition_year}-{batch_no}-{uuid.uuid4().hex[:8]}"
     stop = stop_signal(flow_run.id)
     with publication_slots(threads):
-        outcomes = deliver_claimed(engine, worker, edition_id, limit, kinds, threads=threads,
-                                   pace=RatePacer(), stop=stop)
+        outcomes = deliver_claimed(
+            engine, worker, edition_id, limit, kinds, threads=threads, pace=RatePacer(), stop=stop
+        )
     get_run_logger().info("batch %s: %s", batch_no, dict(outcomes) or "nothing to deliver")
     return dict(outcomes)

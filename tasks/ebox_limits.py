@@ -42,8 +42,9 @@ def apply_ebox_limits(in_flight: int, per_second: int) -> dict[str, int]:
     """Create or update both limits on the Prefect server at PREFECT_API_URL."""
     with get_client(sync_client=True) as client:
         client.upsert_global_concurrency_limit_by_name(IN_FLIGHT_LIMIT, in_flight)
-        client.upsert_global_concurrency_limit_by_name(RATE_LIMIT, per_second,
-                                                       slot_decay_per_second=per_second)
+        client.upsert_global_concurrency_limit_by_name(
+            RATE_LIMIT, per_second, slot_decay_per_second=per_second
+        )
     return {IN_FLIGHT_LIMIT: in_flight, RATE_LIMIT: per_second}
 
 
@@ -58,7 +59,8 @@ def publish_threads() -> int:
                 raise LimitMissing(
                     f"{name}: no such global concurrency limit on the Prefect server; create "
                     "both e-Box limits with `socelec ebox-limits` (socelec serve does it at "
-                    "start)") from None
+                    "start)"
+                ) from None
     in_flight = limits[IN_FLIGHT_LIMIT]
     if not in_flight.active or in_flight.limit < 1:
         raise LimitMissing(f"{IN_FLIGHT_LIMIT}: inactive or 0 slots: nothing could be sent")
@@ -73,8 +75,9 @@ SLOT_LEASE_SECONDS = 60
 @contextmanager
 def publication_slots(threads: int) -> Iterator[None]:
     """Hold ``threads`` in-flight slots while a batch publishes."""
-    with concurrency(IN_FLIGHT_LIMIT, occupy=threads, strict=True,
-                     lease_duration=SLOT_LEASE_SECONDS):
+    with concurrency(
+        IN_FLIGHT_LIMIT, occupy=threads, strict=True, lease_duration=SLOT_LEASE_SECONDS
+    ):
         yield
 
 

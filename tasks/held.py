@@ -52,21 +52,28 @@ class Release:
     reissued: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"released": len(self.released), "reissued": len(self.reissued),
-                "still_held": len(self.still_held)}
+        return {
+            "released": len(self.released),
+            "reissued": len(self.reissued),
+            "still_held": len(self.still_held),
+        }
 
 
 def held_rows(session: Session, edition_id: int, delivery_ids: list[int] | None = None):
-    query = (select(Delivery.id).join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
-             .where(Dossier.edition_id == edition_id, Delivery.state == "held")
-             .order_by(col(Delivery.id)))
+    query = (
+        select(Delivery.id)
+        .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+        .where(Dossier.edition_id == edition_id, Delivery.state == "held")
+        .order_by(col(Delivery.id))
+    )
     if delivery_ids is not None:
         query = query.where(col(Delivery.id).in_(delivery_ids))
     return with_recipients(session, list(session.exec(query)))
 
 
-def release_held(session: Session, edition_id: int, delivery_ids: list[int] | None = None, *,
-                 actor: str) -> Release:
+def release_held(
+    session: Session, edition_id: int, delivery_ids: list[int] | None = None, *, actor: str
+) -> Release:
     """Render the held letters again and queue those whose data now passes (module
     docstring); in the caller's transaction."""
     release = Release()
@@ -79,14 +86,16 @@ def release_held(session: Session, edition_id: int, delivery_ids: list[int] | No
         kind = kind_of(kind_code)
         dossier_ids = [dossier.id for _, dossier, _, _ in kind_rows]
         credentials = issue_credentials(dossier_ids) if kind.carries_credential else {}
-        contexts = load_contexts(session, dossier_ids,
-                                 passwords={i: c.password for i, c in credentials.items()})
+        contexts = load_contexts(
+            session, dossier_ids, passwords={i: c.password for i, c in credentials.items()}
+        )
         documents = {d.dossier_id: d for d in render_batch(kind, contexts)}
         identities = delivery_identities(session, dossier_ids)
         for delivery, dossier, enterprise, edition in kind_rows:
             document = documents[dossier.id]
-            errors = data_errors(publication_for(delivery, dossier, enterprise, edition,
-                                                 document.pdf))
+            errors = data_errors(
+                publication_for(delivery, dossier, enterprise, edition, document.pdf)
+            )
             if errors:
                 delivery.error_message = "; ".join(str(e) for e in errors)
                 session.add(delivery)
@@ -94,8 +103,9 @@ def release_held(session: Session, edition_id: int, delivery_ids: list[int] | No
                 continue
             key = None
             if delivery.error_code in REISSUE_CODES:
-                key = idempotency_key(identities[dossier.id], kind.code, kind.step_code,
-                                      delivery.key_generation + 1)
+                key = idempotency_key(
+                    identities[dossier.id], kind.code, kind.step_code, delivery.key_generation + 1
+                )
                 release.reissued.append(delivery.id)
             replace_rendered(session, delivery, document, cipher=cipher, key=key)
             if kind.carries_credential:
@@ -104,21 +114,35 @@ def release_held(session: Session, edition_id: int, delivery_ids: list[int] | No
                 session.add(dossier)
             release.released.append(delivery.id)
     if rows:
-        session.add(AuditEvent(actor=actor, action="delivery.released",
-                               subject=str(edition_id),
-                               detail={"released": release.released,
-                                       "reissued": release.reissued,
-                                       "still_held": sorted(release.still_held)}))
+        session.add(
+            AuditEvent(
+                actor=actor,
+                action="delivery.released",
+                subject=str(edition_id),
+                detail={
+                    "released": release.released,
+                    "reissued": release.reissued,
+                    "still_held": sorted(release.still_held),
+                },
+            )
+        )
     session.flush()
     return release
 
 
 def held_report(session: Session, edition_id: int) -> list[dict]:
     """Every held letter with its reason, for staff (no document content)."""
-    return [{"delivery": d.id, "dossier": dossier.dossier_number,
-             "enterprise": enterprise.enterprise_number, "kind": d.document_kind,
-             "code": d.error_code or "", "reason": d.error_message or ""}
-            for d, dossier, enterprise, _ in held_rows(session, edition_id)]
+    return [
+        {
+            "delivery": d.id,
+            "dossier": dossier.dossier_number,
+            "enterprise": enterprise.enterprise_number,
+            "kind": d.document_kind,
+            "code": d.error_code or "",
+            "reason": d.error_message or "",
+        }
+        for d, dossier, enterprise, _ in held_rows(session, edition_id)
+    ]
 
 
 @task(name="release-held-deliveries", cache_policy=NO_CACHE)

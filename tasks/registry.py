@@ -24,8 +24,10 @@ class RegistryImportFailed(ValueError):
 
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        super().__init__(f"{len(errors)} error(s); nothing was imported. First: "
-                         + "; ".join(str(e) for e in errors[:5]))
+        super().__init__(
+            f"{len(errors)} error(s); nothing was imported. First: "
+            + "; ".join(str(e) for e in errors[:5])
+        )
 
 
 @task(name="import-registry-file", task_run_name="import-{path}", cache_policy=NO_CACHE)
@@ -38,6 +40,10 @@ def import_registry_file(path: str, actor: str) -> dict:
     except RegistryFileError as exc:
         raise RegistryImportFailed(exc.errors) from None
     with session_scope() as session:
-        report = import_registry(session, units, actor=actor, source=(
-            f"{file.name} sha256:{hashlib.sha256(data).hexdigest()[:16]}"))
+        report = import_registry(
+            session,
+            units,
+            actor=actor,
+            source=(f"{file.name} sha256:{hashlib.sha256(data).hexdigest()[:16]}"),
+        )
     return report.as_dict()

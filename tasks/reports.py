@@ -28,9 +28,10 @@ def count_deliverable(edition_year: int, kinds: list[str] | None = None) -> dict
     """Rows a worker may claim now, and rows another worker holds under a live lease."""
     with Session(get_engine()) as session:
         edition_id = get_edition(session, edition_year).id
-        return {"claimable": claimable_count(session, edition_id=edition_id,
-                                             document_kinds=kinds),
-                "held_elsewhere": claimed_elsewhere(session, edition_id=edition_id)}
+        return {
+            "claimable": claimable_count(session, edition_id=edition_id, document_kinds=kinds),
+            "held_elsewhere": claimed_elsewhere(session, edition_id=edition_id),
+        }
 
 
 @task(name="count-awaiting-approval", cache_policy=NO_CACHE)
@@ -49,17 +50,25 @@ def delivery_problems(edition_year: int, kinds: list[str] | None = None) -> list
             .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
             .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
             .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
-            .where(Dossier.edition_id == get_edition(session, edition_year).id,
-                   col(Delivery.state).in_(["held", "rejected", "failed"]))
+            .where(
+                Dossier.edition_id == get_edition(session, edition_year).id,
+                col(Delivery.state).in_(["held", "rejected", "failed"]),
+            )
             .order_by(col(Delivery.id))
         )
         if kinds is not None:
             query = query.where(col(Delivery.document_kind).in_(kinds))
         return [
-            {"delivery": d.id, "dossier": number, "enterprise": enterprise,
-             "kind": d.document_kind,
-             "state": d.state, "code": d.error_code or "", "reason": (d.error_message or "")[:300],
-             "attempts": d.attempts}
+            {
+                "delivery": d.id,
+                "dossier": number,
+                "enterprise": enterprise,
+                "kind": d.document_kind,
+                "state": d.state,
+                "code": d.error_code or "",
+                "reason": (d.error_message or "")[:300],
+                "attempts": d.attempts,
+            }
             for d, number, enterprise in session.exec(query)
         ]
 
@@ -69,20 +78,30 @@ def campaign_letters(edition_year: int, kinds: list[str]) -> list[dict]:
     """Letters of the given kinds per language, body and state (the review table)."""
     with Session(get_engine()) as session:
         rows = session.exec(
-            select(Delivery.document_kind, Delivery.language, Dossier.body, Delivery.state,
-                   func.count())
+            select(
+                Delivery.document_kind,
+                Delivery.language,
+                Dossier.body,
+                Delivery.state,
+                func.count(),
+            )
             .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
-            .where(Dossier.edition_id == get_edition(session, edition_year).id,
-                   col(Delivery.document_kind).in_(kinds))
+            .where(
+                Dossier.edition_id == get_edition(session, edition_year).id,
+                col(Delivery.document_kind).in_(kinds),
+            )
             .group_by(Delivery.document_kind, Delivery.language, Dossier.body, Delivery.state)
             .order_by(Delivery.document_kind, Delivery.language, Dossier.body, Delivery.state)
         ).all()
-    return [{"kind": k, "language": lang, "body": body, "state": state, "letters": n}
-            for k, lang, body, state, n in rows]
+    return [
+        {"kind": k, "language": lang, "body": body, "state": state, "letters": n}
+        for k, lang, body, state, n in rows
+    ]
 
 
-@task(name="read-edition-status", task_run_name="status-{edition_year}-{as_of}",
-      cache_policy=NO_CACHE)
+@task(
+    name="read-edition-status", task_run_name="status-{edition_year}-{as_of}", cache_policy=NO_CACHE
+)
 def edition_status_report(edition_year: int, as_of: date) -> dict:
     """The numbers of ``socelec status`` for the flow's summary artifact."""
     with Session(get_engine()) as session:

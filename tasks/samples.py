@@ -31,9 +31,12 @@ def write_sample_letters(edition_year: int, kind_code: str, out_dir: str) -> lis
         edition = get_edition(session, edition_year)
         firsts = session.exec(
             select(Enterprise.language, func.min(Dossier.id))
-            .select_from(Dossier).join(TechnicalUnit).join(Enterprise)
+            .select_from(Dossier)
+            .join(TechnicalUnit)
+            .join(Enterprise)
             .where(Dossier.edition_id == edition.id)
-            .group_by(Enterprise.language).order_by(Enterprise.language)
+            .group_by(Enterprise.language)
+            .order_by(Enterprise.language)
         ).all()
         ids = [dossier_id for _, dossier_id in firsts]
         passwords = {i: generate_password() for i in ids} if kind.carries_credential else None
@@ -46,4 +49,3 @@ def write_sample_letters(edition_year: int, kind_code: str, out_dir: str) -> lis
         path.write_bytes(document.pdf)
         paths.append(str(path.resolve()))
     return paths
-

@@ -53,7 +53,9 @@ def prepare_access_code_letters(
         return []
     credentials = issue_credentials(ids)
     contexts = load_contexts(
-        session, ids, passwords={i: c.password for i, c in credentials.items()},
+        session,
+        ids,
+        passwords={i: c.password for i, c in credentials.items()},
         issued_on=issued_on,
     )
     documents = render_batch(ACCESS_CODE, contexts, portal_url=portal_url)
@@ -75,8 +77,9 @@ def prepare_documents(
     """
     document_kind = kind_of(kind)
     if document_kind.carries_credential:
-        raise ValueError(f"kind: {document_kind.code} carries a credential; use "
-                         "prepare_access_code_letters")
+        raise ValueError(
+            f"kind: {document_kind.code} carries a credential; use prepare_access_code_letters"
+        )
     ids = dossiers_needing(session, document_kind, dossier_ids)
     if not ids:
         return []

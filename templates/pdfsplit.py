@@ -44,8 +44,12 @@ def _name(value: str) -> NameObject:
 class _TreeCopier:
     """Copies the structure elements of some pages of ``reader`` into ``writer``."""
 
-    def __init__(self, writer: PdfWriter, page_map: dict[int, IndirectObject],
-                 annotation_map: dict[int, IndirectObject]) -> None:
+    def __init__(
+        self,
+        writer: PdfWriter,
+        page_map: dict[int, IndirectObject],
+        annotation_map: dict[int, IndirectObject],
+    ) -> None:
         self.writer = writer
         self.page_map = page_map
         self.annotation_map = annotation_map
@@ -68,11 +72,17 @@ class _TreeCopier:
                 continue
             target = kid.get_object()
             if target.get("/Type") == "/OBJR":  # a link annotation
-                kids.append(self.writer._add_object(DictionaryObject({
-                    _name("/Type"): _name("/OBJR"),
-                    _name("/Obj"): self.annotation_map[target.raw_get("/Obj").idnum],
-                    _name("/Pg"): self.page_map[target.raw_get("/Pg").idnum],
-                })))
+                kids.append(
+                    self.writer._add_object(
+                        DictionaryObject(
+                            {
+                                _name("/Type"): _name("/OBJR"),
+                                _name("/Obj"): self.annotation_map[target.raw_get("/Obj").idnum],
+                                _name("/Pg"): self.page_map[target.raw_get("/Pg").idnum],
+                            }
+                        )
+                    )
+                )
             else:
                 kids.append(self.copy(target, ref))
         new[_name("/K")] = kids
@@ -124,15 +134,23 @@ class _Batch:
         writer.write(out)
         return out.getvalue()
 
-    def _copy_structure(self, writer: PdfWriter, start: int, end: int,
-                        page_map: dict[int, IndirectObject],
-                        annotation_map: dict[int, IndirectObject]) -> None:
+    def _copy_structure(
+        self,
+        writer: PdfWriter,
+        start: int,
+        end: int,
+        page_map: dict[int, IndirectObject],
+        annotation_map: dict[int, IndirectObject],
+    ) -> None:
         tree_root = DictionaryObject({_name("/Type"): _name("/StructTreeRoot")})
         root_ref = writer._add_object(tree_root)
-        document = DictionaryObject({
-            _name("/Type"): _name("/StructElem"), _name("/S"): _name("/Document"),
-            _name("/P"): root_ref,
-        })
+        document = DictionaryObject(
+            {
+                _name("/Type"): _name("/StructElem"),
+                _name("/S"): _name("/Document"),
+                _name("/P"): root_ref,
+            }
+        )
         document_ref = writer._add_object(document)
         copier = _TreeCopier(writer, page_map, annotation_map)
         document[_name("/K")] = ArrayObject(

@@ -44,10 +44,12 @@ class PrintItem:
 
 def address_sheets(items: list[PrintItem]) -> bytes:
     """One page per item, rendered in one pass; Jinja2 escapes every registry value."""
-    environment = Environment(loader=FileSystemLoader(PRINT_DIR),
-                              autoescape=select_autoescape(["html", "j2"]))
+    environment = Environment(
+        loader=FileSystemLoader(PRINT_DIR), autoescape=select_autoescape(["html", "j2"])
+    )
     html = environment.get_template("address_sheets.html.j2").render(
-        lang=items[0].lang, title="Print batch", sheets=items)
+        lang=items[0].lang, title="Print batch", sheets=items
+    )
     return HTML(string=html).write_pdf()
 
 

@@ -182,8 +182,14 @@ def _check(kind: DocumentKind, contexts: Sequence[LetterContext]) -> None:
             )
 
 
-def _article(kind: DocumentKind, lang: str, index: int, context: LetterContext | None,
-             edition: EditionInfo, portal_url: str) -> Markup:
+def _article(
+    kind: DocumentKind,
+    lang: str,
+    index: int,
+    context: LetterContext | None,
+    edition: EditionInfo,
+    portal_url: str,
+) -> Markup:
     values: dict[str, Any] = {
         **_helpers(lang),
         "kind": kind,
@@ -210,11 +216,15 @@ def _layout(
     options: dict[str, Any],
 ) -> tuple[Document, list[tuple[int, int]]]:
     """One WeasyPrint layout of ``articles``; returns it and each article's page range."""
-    html = _environment().get_template("_document.html.j2").render(
-        lang=lang,
-        title=_document_title(kind, lang, edition),
-        articles=articles,
-        t=partial(label, lang=lang),
+    html = (
+        _environment()
+        .get_template("_document.html.j2")
+        .render(
+            lang=lang,
+            title=_document_title(kind, lang, edition),
+            articles=articles,
+            t=partial(label, lang=lang),
+        )
     )
     document = HTML(string=html, base_url=str(DOCUMENTS_DIR)).render(
         stylesheets=[_stylesheet()], font_config=_font_config(), **options
@@ -242,9 +252,7 @@ def cheap_font_subsetting() -> bool:
     return bool(subsetter) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
-def _cut(document: Document, ranges: list[tuple[int, int]], options: dict[str, Any]) -> list[
-    bytes
-]:
+def _cut(document: Document, ranges: list[tuple[int, int]], options: dict[str, Any]) -> list[bytes]:
     """One PDF per page range, by the cheaper way on this host.
 
     Either way the batch is laid out once. With HarfBuzz, writing each letter from the shared
@@ -260,8 +268,9 @@ def _cut(document: Document, ranges: list[tuple[int, int]], options: dict[str, A
     return split_pdf(document.write_pdf(**options), ranges)
 
 
-def _rendered(kind: DocumentKind, context: LetterContext, lang: str, pdf: bytes,
-              pages: int) -> RenderedDocument:
+def _rendered(
+    kind: DocumentKind, context: LetterContext, lang: str, pdf: bytes, pages: int
+) -> RenderedDocument:
     return RenderedDocument(
         dossier_id=context.dossier_id,
         dossier_number=context.dossier_number,
@@ -329,9 +338,14 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def _render_groups(document_kind: DocumentKind, contexts: Sequence[LetterContext],
-                   groups: dict[tuple[str, EditionInfo], list[int]], portal_url: str,
-                   options: dict[str, Any], results: list[RenderedDocument | None]) -> None:
+def _render_groups(
+    document_kind: DocumentKind,
+    contexts: Sequence[LetterContext],
+    groups: dict[tuple[str, EditionInfo], list[int]],
+    portal_url: str,
+    options: dict[str, Any],
+    results: list[RenderedDocument | None],
+) -> None:
     for (lang, edition), group in groups.items():
         if document_kind.personalised:
             for positions in _layouts_of(group):
@@ -347,8 +361,15 @@ def _render_groups(document_kind: DocumentKind, contexts: Sequence[LetterContext
             article = _article(document_kind, lang, 0, None, edition, portal_url)
             document, ranges = _layout(document_kind, lang, edition, [article], options)
             pdfs = _cut(document, ranges, options) * len(group)
-            _collect(document_kind, contexts, lang, group, pdfs, [len(document.pages)] * len(group),
-                     results)
+            _collect(
+                document_kind,
+                contexts,
+                lang,
+                group,
+                pdfs,
+                [len(document.pages)] * len(group),
+                results,
+            )
 
 
 # Letters laid out together when each is written from the layout (HarfBuzz): the layout of a
@@ -365,12 +386,19 @@ def _layouts_of(positions: list[int]) -> list[list[int]]:
     """
     if not cheap_font_subsetting():
         return [positions]
-    return [positions[i:i + LETTERS_PER_LAYOUT]
-            for i in range(0, len(positions), LETTERS_PER_LAYOUT)]
+    return [
+        positions[i : i + LETTERS_PER_LAYOUT] for i in range(0, len(positions), LETTERS_PER_LAYOUT)
+    ]
 
 
-def _collect(document_kind: DocumentKind, contexts: Sequence[LetterContext], lang: str,
-             positions: list[int], pdfs: list[bytes], pages: list[int],
-             results: list[RenderedDocument | None]) -> None:
+def _collect(
+    document_kind: DocumentKind,
+    contexts: Sequence[LetterContext],
+    lang: str,
+    positions: list[int],
+    pdfs: list[bytes],
+    pages: list[int],
+    results: list[RenderedDocument | None],
+) -> None:
     for position, one_pdf, count in zip(positions, pdfs, pages, strict=True):
         results[position] = _rendered(document_kind, contexts[position], lang, one_pdf, count)

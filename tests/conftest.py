@@ -88,8 +88,10 @@ def prefect_server():
     from tasks.ebox_limits import apply_ebox_limits
 
     # No heartbeat thread: each flow run otherwise waits ~1 s for it (docs/prefect.md).
-    with (prefect_test_harness(server_startup_timeout=90),
-          temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})):
+    with (
+        prefect_test_harness(server_startup_timeout=90),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         # Limits far above what a test sends; tests of the limits set their own.
         apply_ebox_limits(in_flight=1000, per_second=10_000)
         yield

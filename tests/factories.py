@@ -11,12 +11,14 @@ from models.registry_import import import_registry
 from models.registry_sample import sample_registry
 
 
-def load_sample(engine, companies: int, seed: int = 2028, edition_year: int = 2028,
-                open_edition: bool = True) -> Edition:
+def load_sample(
+    engine, companies: int, seed: int = 2028, edition_year: int = 2028, open_edition: bool = True
+) -> Edition:
     """Import ``companies`` sample companies and (unless told not to) open their dossiers."""
     with Session(engine) as session:
-        import_registry(session, parse_registry(sample_registry(companies, seed).encode()),
-                        actor="test")
+        import_registry(
+            session, parse_registry(sample_registry(companies, seed).encode()), actor="test"
+        )
         edition = session.exec(select(Edition).where(Edition.year == edition_year)).one()
         if open_edition:
             open_dossiers(session, edition)

@@ -56,9 +56,7 @@ def home(request: Request, db: DbSession, now: Now, settings: Settings) -> Redir
 
 
 @router.get("/login", response_class=HTMLResponse, summary="The login form")
-def login_page(
-    request: Request, next: Annotated[str, Query(max_length=200)] = ""
-) -> HTMLResponse:
+def login_page(request: Request, next: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     return render(request, "login.html", errors={}, dossier_number="", next=safe_next(next) or "")
 
 
@@ -85,12 +83,18 @@ def login(
     if result.retry_at is not None:
         seconds = max(int((result.retry_at - now).total_seconds()), 1)
         return _login_again(
-            request, form, {}, status_code=429, retry_at=result.retry_at,
+            request,
+            form,
+            {},
+            status_code=429,
+            retry_at=result.retry_at,
             headers={"Retry-After": str(seconds)},
         )
     if result.dossier is None:
         return _login_again(
-            request, form, {"password": t("login.invalid")},
+            request,
+            form,
+            {"password": t("login.invalid")},
             status_code=401 if result.locked_until is None else 423,
             locked_until=result.locked_until,
         )
@@ -120,11 +124,24 @@ def _restart_session(request: Request) -> None:
         request.session[LANGUAGE_KEY] = language
 
 
-def _login_again(request: Request, form: LoginForm, errors: dict[str, str], *, status_code: int,
-                 headers: dict[str, str] | None = None, **context) -> HTMLResponse:
+def _login_again(
+    request: Request,
+    form: LoginForm,
+    errors: dict[str, str],
+    *,
+    status_code: int,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> HTMLResponse:
     return render(
-        request, "login.html", status_code=status_code, headers=headers, errors=errors,
-        dossier_number=form.dossier_number, next=safe_next(form.next) or "", **context,
+        request,
+        "login.html",
+        status_code=status_code,
+        headers=headers,
+        errors=errors,
+        dossier_number=form.dossier_number,
+        next=safe_next(form.next) or "",
+        **context,
     )
 
 
@@ -163,4 +180,3 @@ def switch_language(
 def health(db: DbSession) -> dict[str, str]:
     db.execute(text("SELECT 1"))
     return {"status": "ok"}
-

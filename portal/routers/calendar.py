@@ -30,8 +30,7 @@ def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
     def description(entry: CalendarEntry) -> str:
         when = when_phrase(entry.step.kind, entry.effective_date, lang, entry.period_end)
         return "\n\n".join(
-            (when, step_action(entry.code, lang), legal_basis(entry.code, lang),
-             entry.step.source)
+            (when, step_action(entry.code, lang), legal_basis(entry.code, lang), entry.step.source)
         )
 
     body = calendar_to_ics(

@@ -66,7 +66,7 @@ def _document_kind(code: str) -> DocumentKind | None:
 
 
 def kind_label(code: str, t: Translator) -> str:
-    """"Rappel", "Herinnering": what kind of document the FPS sent."""
+    """ "Rappel", "Herinnering": what kind of document the FPS sent."""
     known = _document_kind(code)
     return t(f"kind.{known.family}") if known else code
 
@@ -91,7 +91,9 @@ def message_subject(delivery: Delivery, dossier: Dossier, t: Translator) -> str:
     if known is None:
         return delivery.document_kind
     return known.subject(
-        t.lang, edition_year=dossier.edition.year, dossier_number=dossier.dossier_number,
+        t.lang,
+        edition_year=dossier.edition.year,
+        dossier_number=dossier.dossier_number,
         body=body_abbreviation(dossier.body, t.lang),
     )
 
@@ -121,20 +123,23 @@ def dossier_page(
         select(Delivery).where(Delivery.dossier_id == dossier.id).order_by(Delivery.created_at)
     ).all()
     confirmed = set(
-        db.exec(
-            select(StepConfirmation.step_code).where(StepConfirmation.dossier_id == dossier.id)
-        )
+        db.exec(select(StepConfirmation.step_code).where(StepConfirmation.dossier_id == dossier.id))
     )
     rows = (
         step_rows(
-            calendar, deliveries, confirmed, day, stopped_on=stopped_on(dossier),
+            calendar,
+            deliveries,
+            confirmed,
+            day,
+            stopped_on=stopped_on(dossier),
             due_soon_days=request.app.state.settings.due_soon_days,
         )
         if calendar
         else []
     )
     others = [
-        (message_subject(d, dossier, t), delivery_note(d)) for d in deliveries
+        (message_subject(d, dossier, t), delivery_note(d))
+        for d in deliveries
         if d.step_code not in STEP_CODES
     ]
     return render(
@@ -162,9 +167,7 @@ def dossier_page(
         choices=day_choices(edition, day),
         first_login=dossier.password_changed_at is None,
         stopped_on=stopped_on(dossier),
-        stopped_categories=[
-            t(f"category.{c}") for c in dossier.stopped_categories.split(",") if c
-        ],
+        stopped_categories=[t(f"category.{c}") for c in dossier.stopped_categories.split(",") if c],
     )
 
 
@@ -175,9 +178,7 @@ def show_dossier(
     return dossier_page(request, db, dossier, now)
 
 
-@router.post(
-    "/dossiers/{number}/election-day", response_class=HTMLResponse, summary="Choose day Y"
-)
+@router.post("/dossiers/{number}/election-day", response_class=HTMLResponse, summary="Choose day Y")
 def choose_election_day(
     request: Request,
     dossier: OfficerDossier,
@@ -194,7 +195,11 @@ def choose_election_day(
         check_change(dossier.edition, dossier.status, dossier.election_day, new_y, today(now))
     except RuleError as error:
         return dossier_page(
-            request, db, dossier, now, status_code=422,
+            request,
+            db,
+            dossier,
+            now,
+            status_code=422,
             errors=form_errors(request, error),
         )
     before = dossier.election_day
@@ -205,8 +210,12 @@ def choose_election_day(
         dossier.updated_at = now
         db.add(dossier)
         audit.record(
-            db, "election_day", dossier_number=dossier.dossier_number, ip=ip,
-            before=before.isoformat() if before else None, after=new_y.isoformat(),
+            db,
+            "election_day",
+            dossier_number=dossier.dossier_number,
+            ip=ip,
+            before=before.isoformat() if before else None,
+            after=new_y.isoformat(),
         )
         db.commit()
     flash(request, "flash.election_day_saved")
@@ -233,10 +242,14 @@ def confirm_step(
         raise HTTPException(status_code=404) from None
     if not the_step.reminder or dossier.status != "open":
         t = translator(request)
-        rule = "error.step_not_confirmable" if the_step.reminder is False else (
-            "error.dossier_not_open")
-        return dossier_page(request, db, dossier, now, status_code=422,
-                            errors={"calendar-title": t(rule)})
+        rule = (
+            "error.step_not_confirmable"
+            if the_step.reminder is False
+            else ("error.dossier_not_open")
+        )
+        return dossier_page(
+            request, db, dossier, now, status_code=422, errors={"calendar-title": t(rule)}
+        )
     existing = db.exec(
         select(StepConfirmation).where(
             StepConfirmation.dossier_id == dossier.id,
@@ -250,8 +263,11 @@ def confirm_step(
     else:
         return RedirectResponse(f"{dossier_url(dossier)}#step-{the_step.code}", status_code=303)
     audit.record(
-        db, "step_confirmed" if form.done else "step_unconfirmed",
-        dossier_number=dossier.dossier_number, ip=ip, step=the_step.code,
+        db,
+        "step_confirmed" if form.done else "step_unconfirmed",
+        dossier_number=dossier.dossier_number,
+        ip=ip,
+        step=the_step.code,
     )
     try:
         db.commit()
@@ -259,4 +275,3 @@ def confirm_step(
         db.rollback()
     flash(request, "flash.step_done" if form.done else "flash.step_undone")
     return RedirectResponse(f"{dossier_url(dossier)}#step-{the_step.code}", status_code=303)
-

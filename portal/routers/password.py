@@ -35,18 +35,22 @@ class PasswordForm(CsrfForm):
     confirmation: str = Field(default="", max_length=200)
 
 
-def _page(request: Request, dossier: Dossier, *, errors=None, status_code=200,
-          locked_until=None) -> HTMLResponse:
+def _page(
+    request: Request, dossier: Dossier, *, errors=None, status_code=200, locked_until=None
+) -> HTMLResponse:
     return render(
-        request, "password.html", status_code=status_code, errors=errors or {},
-        dossier=dossier, first_login=dossier.password_changed_at is None,
-        min_length=MIN_LENGTH, locked_until=locked_until,
+        request,
+        "password.html",
+        status_code=status_code,
+        errors=errors or {},
+        dossier=dossier,
+        first_login=dossier.password_changed_at is None,
+        min_length=MIN_LENGTH,
+        locked_until=locked_until,
     )
 
 
-@router.get(
-    "/dossiers/{number}/password", response_class=HTMLResponse, summary="The password form"
-)
+@router.get("/dossiers/{number}/password", response_class=HTMLResponse, summary="The password form")
 def password_form(request: Request, dossier: OfficerDossier) -> HTMLResponse:
     return _page(request, dossier)
 
@@ -71,18 +75,21 @@ def change_password(
             db, dossier, ip=ip, now=now, action="password_change_failed"
         )
         return _page(
-            request, dossier, status_code=422 if result.locked_until is None else 423,
+            request,
+            dossier,
+            status_code=422 if result.locked_until is None else 423,
             errors={"current_password": t("error.wrong_current_password")},
             locked_until=result.locked_until,
         )
     try:
         check_new_password(
-            form.new_password, form.confirmation,
-            current_hash=dossier.password_hash or "", dossier_number=dossier.dossier_number,
+            form.new_password,
+            form.confirmation,
+            current_hash=dossier.password_hash or "",
+            dossier_number=dossier.dossier_number,
         )
     except RuleError as error:
-        return _page(request, dossier, status_code=422,
-                     errors=form_errors(request, error))
+        return _page(request, dossier, status_code=422, errors=form_errors(request, error))
     first_change = dossier.password_changed_at is None
     dossier.password_hash = hash_password(form.new_password)
     dossier.password_changed_at = now
@@ -94,8 +101,13 @@ def change_password(
     close_session(db, old_token)
     new_token = open_session(db, dossier.id, now, request.app.state.settings)
     close_other_sessions(db, dossier.id, keep_token=new_token)
-    audit.record(db, "password_change", dossier_number=dossier.dossier_number, ip=ip,
-                 first_change=first_change)
+    audit.record(
+        db,
+        "password_change",
+        dossier_number=dossier.dossier_number,
+        ip=ip,
+        first_change=first_change,
+    )
     db.commit()
     request.session[SESSION_TOKEN_KEY] = new_token
     flash(request, "flash.password_changed")

@@ -25,7 +25,8 @@ Category = Annotated[str, Field(max_length=20)]
 class StopForm(CsrfForm):
     kind: str = Field(default="", max_length=10, description="complete or partial")
     categories: list[Category] = Field(
-        default_factory=list, max_length=len(CATEGORIES),
+        default_factory=list,
+        max_length=len(CATEGORIES),
         description="For a partial stop: blue_collar, white_collar, young, cadre",
     )
     confirm: bool = Field(default=False, description="The officer confirms the stop")
@@ -41,8 +42,12 @@ def _stoppable(dossier: Dossier) -> tuple[str, ...]:
     unit = dossier.technical_unit
     return stoppable_categories(
         dossier.body,
-        Workforce(unit.workers_blue_collar, unit.workers_white_collar, unit.workers_young,
-                  unit.workers_cadre),
+        Workforce(
+            unit.workers_blue_collar,
+            unit.workers_white_collar,
+            unit.workers_young,
+            unit.workers_cadre,
+        ),
     )
 
 
@@ -52,14 +57,25 @@ def _already_stopped(dossier: Dossier) -> tuple[str, ...]:
 
 def _check(dossier: Dossier, now, kind: str, categories: list[str]) -> tuple[str, ...]:
     return check_stop(
-        status=dossier.status, calendar=_calendar(dossier), today=today(now), kind=kind,
-        categories=categories, stoppable=_stoppable(dossier),
+        status=dossier.status,
+        calendar=_calendar(dossier),
+        today=today(now),
+        kind=kind,
+        categories=categories,
+        stoppable=_stoppable(dossier),
         already_stopped=_already_stopped(dossier),
     )
 
 
-def _page(request: Request, dossier: Dossier, now, *, errors=None, status_code=200,
-          form: StopForm | None = None) -> HTMLResponse:
+def _page(
+    request: Request,
+    dossier: Dossier,
+    now,
+    *,
+    errors=None,
+    status_code=200,
+    form: StopForm | None = None,
+) -> HTMLResponse:
     t = translator(request)
     calendar = _calendar(dossier)
     unavailable = None
@@ -69,10 +85,17 @@ def _page(request: Request, dossier: Dossier, now, *, errors=None, status_code=2
     except RuleError as error:
         unavailable = t(error.rule, **error.params)
     return render(
-        request, "stop.html", status_code=status_code, errors=errors or {}, dossier=dossier,
-        window=stop_window(calendar) if calendar else None, unavailable=unavailable,
-        stoppable=_stoppable(dossier), already_stopped=_already_stopped(dossier),
-        kind=form.kind if form else "", chosen=form.categories if form else [],
+        request,
+        "stop.html",
+        status_code=status_code,
+        errors=errors or {},
+        dossier=dossier,
+        window=stop_window(calendar) if calendar else None,
+        unavailable=unavailable,
+        stoppable=_stoppable(dossier),
+        already_stopped=_already_stopped(dossier),
+        kind=form.kind if form else "",
+        chosen=form.categories if form else [],
     )
 
 
@@ -82,7 +105,8 @@ def stop_form(request: Request, dossier: OfficerDossier, now: Now) -> HTMLRespon
 
 
 @router.post(
-    "/dossiers/{number}/stop", response_class=HTMLResponse,
+    "/dossiers/{number}/stop",
+    response_class=HTMLResponse,
     summary="Declare a complete or partial stop",
 )
 def declare_stop(
@@ -98,8 +122,9 @@ def declare_stop(
         if not form.confirm:
             raise RuleError("confirm", "error.confirm_required")
     except RuleError as error:
-        return _page(request, dossier, now, status_code=422, form=form,
-                     errors=form_errors(request, error))
+        return _page(
+            request, dossier, now, status_code=422, form=form, errors=form_errors(request, error)
+        )
     if form.kind == "complete":
         # Dossier.status 'stopped' is what the reminder flows filter out.
         dossier.status = "stopped"
@@ -108,8 +133,14 @@ def declare_stop(
     dossier.stopped_at = now
     dossier.updated_at = now
     db.add(dossier)
-    audit.record(db, "stop", dossier_number=dossier.dossier_number, ip=ip, kind=form.kind,
-                 categories=list(stopped))
+    audit.record(
+        db,
+        "stop",
+        dossier_number=dossier.dossier_number,
+        ip=ip,
+        kind=form.kind,
+        categories=list(stopped),
+    )
     db.commit()
     flash(request, "flash.stop_saved")
     return RedirectResponse(f"/dossiers/{dossier.dossier_number}", status_code=303)

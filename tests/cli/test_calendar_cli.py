@@ -28,8 +28,9 @@ def test_json_has_x_y_and_moved_deadlines(database_url):
 
 
 def test_saturday_worked_keeps_a_saturday_deadline(database_url):
-    data = json.loads(calendar("--election-day", "2024-05-17", "--saturday-worked",
-                               "--format", "json").stdout)
+    data = json.loads(
+        calendar("--election-day", "2024-05-17", "--saturday-worked", "--format", "json").stdout
+    )
     x35 = next(e for e in data["entries"] if e["code"] == "X-35")
     assert x35["effective_date"] == "2024-01-13"
 

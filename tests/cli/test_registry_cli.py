@@ -65,6 +65,7 @@ def test_missing_and_oversized_files_are_refused(database_url, tmp_path, monkeyp
     path.write_text("x" * 2000)
     monkeypatch.setenv("SOCELEC_REGISTRY_MAX_BYTES", "1000")
     from models.settings import get_settings
+
     get_settings.cache_clear()
     result = run("registry", "import", str(path))
     assert result.exit_code == 2 and "the limit is 1,000" in result.output

@@ -21,13 +21,19 @@ def test_status_counts_phases_states_and_upcoming(engine):
         dossiers = session.exec(select(Dossier)).all()
         dossiers[0].election_day = date(2028, 5, 19)
         dossiers[1].status = "stopped"
-        session.add(Delivery(dossier_id=dossiers[2].id, document_kind="access-code",
-                             step_code="campaign", state="sent", idempotency_key="k1"))
+        session.add(
+            Delivery(
+                dossier_id=dossiers[2].id,
+                document_kind="access-code",
+                step_code="campaign",
+                state="sent",
+                idempotency_key="k1",
+            )
+        )
         session.commit()
         total = len(dossiers)
     # 1 Feb 2028: between X-60 (10 Dec 2027 for Y = 8 May) and X (8 Feb): pre-procedure.
-    result = runner.invoke(app, ["status", "--edition", "2028", "--as-of", "2028-02-01",
-                                 "--json"])
+    result = runner.invoke(app, ["status", "--edition", "2028", "--as-of", "2028-02-01", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["dossiers"] == total

@@ -23,17 +23,33 @@ ISSUED_ON = date(2027, 11, 15)
 PASSWORD_SHAPE = re.compile(r"\b[2-9A-Z]{5}-[2-9A-Z]{5}-[2-9A-Z]{5}\b")
 
 
-def context(serial: int = 1, *, language: str = "fr", body: str = "CPPT",
-            election_day: date | None = None, password: str | None = None) -> LetterContext:
+def context(
+    serial: int = 1,
+    *,
+    language: str = "fr",
+    body: str = "CPPT",
+    election_day: date | None = None,
+    password: str | None = None,
+) -> LetterContext:
     """A fictitious dossier whose names carry its serial, to tell letters apart."""
-    base = sample_context(EDITION, language=language, body=body, election_day=election_day,
-                          serial=serial, password=password, issued_on=ISSUED_ON, specimen=False)
-    return LetterContext(**{
-        **base.__dict__,
-        "dossier_id": serial,
-        "enterprise_name": f"Entreprise Numéro{serial:03d} SA",
-        "unit_name": f"Unité Alpha{serial:03d}",
-    })
+    base = sample_context(
+        EDITION,
+        language=language,
+        body=body,
+        election_day=election_day,
+        serial=serial,
+        password=password,
+        issued_on=ISSUED_ON,
+        specimen=False,
+    )
+    return LetterContext(
+        **{
+            **base.__dict__,
+            "dossier_id": serial,
+            "enterprise_name": f"Entreprise Numéro{serial:03d} SA",
+            "unit_name": f"Unité Alpha{serial:03d}",
+        }
+    )
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -33,16 +33,21 @@ def _walk(node, seen=None):
                     stack.append(target)
 
 
-@pytest.fixture(scope="module", params=[(lang, CUTS[0]) for lang in LANGUAGES]
-                + [("de", CUTS[1])], ids=lambda p: "-".join(p))
+@pytest.fixture(
+    scope="module",
+    params=[(lang, CUTS[0]) for lang in LANGUAGES] + [("de", CUTS[1])],
+    ids=lambda p: "-".join(p),
+)
 def letters(request):
     lang, cut = request.param
     with pytest.MonkeyPatch.context() as monkeypatch:
         use_cut(cut, monkeypatch)
-        access = render_batch("access-code", [
-            context(i, language=lang, password=generate_password()) for i in (1, 2)])
-        reminder = render_batch("reminder-X-60", [
-            context(i, language=lang, election_day=ELECTION_DAY) for i in (3, 4)])
+        access = render_batch(
+            "access-code", [context(i, language=lang, password=generate_password()) for i in (1, 2)]
+        )
+        reminder = render_batch(
+            "reminder-X-60", [context(i, language=lang, election_day=ELECTION_DAY) for i in (3, 4)]
+        )
         phase = render_batch("phase-candidacy", [context(5, language=lang)])
         brochure = render_batch("brochure", [context(6, language=lang)])
     return lang, [*access, *reminder, *phase, *brochure]
@@ -57,8 +62,9 @@ def test_every_document_is_a_tagged_pdf_ua_in_its_language(letters):
         assert root["/MarkInfo"]["/Marked"].value is True
         assert root["/Lang"] == lang
         assert root["/ViewerPreferences"]["/DisplayDocTitle"]
-        assert reader.metadata.title.startswith(("Élections sociales 2028",
-                                                 "Sociale verkiezingen 2028", "Sozialwahlen 2028"))
+        assert reader.metadata.title.startswith(
+            ("Élections sociales 2028", "Sociale verkiezingen 2028", "Sozialwahlen 2028")
+        )
         xmp = root["/Metadata"].get_object().get_data().decode()
         assert re.search(r"pdfuaid:part(>|=\")1", xmp)
         tree = root["/StructTreeRoot"]
@@ -104,7 +110,7 @@ def test_text_is_real_text_in_embedded_fonts_without_images(letters):
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

@@ -27,8 +27,12 @@ def _struct_pages(reader: PdfReader) -> set[int]:
 
 def test_each_split_letter_holds_its_own_dossier_and_nobody_elses(cut):
     contexts = [
-        context(i, language="fr", password=generate_password(),
-                election_day=ELECTION_DAY if i % 2 else None)
+        context(
+            i,
+            language="fr",
+            password=generate_password(),
+            election_day=ELECTION_DAY if i % 2 else None,
+        )
         for i in range(1, 9)
     ]
     documents = render_batch("access-code", contexts)
@@ -38,8 +42,12 @@ def test_each_split_letter_holds_its_own_dossier_and_nobody_elses(cut):
         assert ctx.enterprise_name in text and ctx.unit_name in text
         for j, other in enumerate(contexts):
             if j != i:
-                for secret in (other.password, other.dossier_number, other.enterprise_name,
-                               other.unit_name):
+                for secret in (
+                    other.password,
+                    other.dossier_number,
+                    other.enterprise_name,
+                    other.unit_name,
+                ):
                     assert secret not in text, f"letter {i} shows dossier {j}'s {secret!r}"
 
 
@@ -67,8 +75,10 @@ def test_letters_laid_out_in_several_renders_stay_in_order_and_apart(monkeypatch
     letters across those renders, and across languages, come back in the order given."""
     use_cut("write-per-letter", monkeypatch)
     monkeypatch.setattr("templates.render.LETTERS_PER_LAYOUT", 3)
-    contexts = [context(i, language=("fr", "nl")[i % 3 == 0], password=generate_password())
-                for i in range(1, 10)]
+    contexts = [
+        context(i, language=("fr", "nl")[i % 3 == 0], password=generate_password())
+        for i in range(1, 10)
+    ]
     documents = render_batch("access-code", contexts)
     assert [d.language for d in documents] == [c.language for c in contexts]
     for document, ctx in zip(documents, contexts, strict=True):

@@ -11,8 +11,21 @@ def test_one_reminder_per_step_the_catalogue_marks_for_a_reminder():
     reminders = {k.step.code for k in KINDS.values() if k.family == Family.reminder}
     assert reminders == {s.code for s in STEPS if s.reminder}
     # The issue lists these at least (X+35/X+40: the candidate lists).
-    assert {"X-60", "X-35", "X", "X+14", "X+35", "X+40", "X+48", "X+56", "X+77", "X+80", "Y",
-            "Y+2", "Y+45"} <= reminders
+    assert {
+        "X-60",
+        "X-35",
+        "X",
+        "X+14",
+        "X+35",
+        "X+40",
+        "X+48",
+        "X+56",
+        "X+77",
+        "X+80",
+        "Y",
+        "Y+2",
+        "Y+45",
+    } <= reminders
 
 
 def test_a_phase_notice_for_every_phase_after_preparation():
@@ -38,8 +51,9 @@ def test_outbox_keys_are_unique_per_kind():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_subjects_and_file_names_fit_the_ebox_limits(lang):
     for k in KINDS.values():
-        subject = k.subject(lang, edition_year=2028, dossier_number="28-CPPT-000412-51",
-                            body="CPPT")
+        subject = k.subject(
+            lang, edition_year=2028, dossier_number="28-CPPT-000412-51", body="CPPT"
+        )
         assert 0 < len(subject) <= SUBJECT_MAX_CHARS
         assert "2028" in subject
         name = k.file_name(lang, "28-CPPT-000412-51")
@@ -48,8 +62,9 @@ def test_subjects_and_file_names_fit_the_ebox_limits(lang):
 
 
 def test_a_subject_names_the_dossier_but_never_a_password():
-    subject = ACCESS_CODE.subject("nl", edition_year=2028, dossier_number="28-CE-000007-42",
-                                  body="CE")
+    subject = ACCESS_CODE.subject(
+        "nl", edition_year=2028, dossier_number="28-CE-000007-42", body="CE"
+    )
     assert subject == "Sociale verkiezingen 2028 – uw toegangscodes – dossier 28-CE-000007-42 (CE)"
 
 

@@ -64,7 +64,8 @@ def _every_stored_value(engine) -> list[object]:
 
 
 def test_each_password_is_in_its_letter_and_nowhere_in_the_database_in_clear(
-        engine, database_url, dossier_ids):
+    engine, database_url, dossier_ids
+):
     with session_scope(engine) as session:
         deliveries = prepare_access_code_letters(session, dossier_ids, actor="test")
     assert len(deliveries) == len(dossier_ids) >= 2
@@ -102,8 +103,9 @@ def test_a_batch_writes_hashes_and_letters_together_or_not_at_all(engine, dossie
     # A second batch that contains an already lettered dossier must fail as a whole.
     with Session(engine) as session:
         credentials = issue_credentials(dossier_ids)
-        contexts = load_contexts(session, dossier_ids,
-                                 passwords={i: c.password for i, c in credentials.items()})
+        contexts = load_contexts(
+            session, dossier_ids, passwords={i: c.password for i, c in credentials.items()}
+        )
     documents = render_batch(ACCESS_CODE, contexts)
     with pytest.raises(OutboxError, match="already exists"), session_scope(engine) as session:
         record_access_codes(session, documents, credentials)
@@ -120,8 +122,9 @@ def test_a_batch_writes_hashes_and_letters_together_or_not_at_all(engine, dossie
 def test_credentials_and_letters_must_match(engine, dossier_ids):
     with Session(engine) as session:
         credentials = issue_credentials(dossier_ids[:2])
-        contexts = load_contexts(session, dossier_ids[:2],
-                                 passwords={i: c.password for i, c in credentials.items()})
+        contexts = load_contexts(
+            session, dossier_ids[:2], passwords={i: c.password for i, c in credentials.items()}
+        )
         documents = render_batch(ACCESS_CODE, contexts)
         with pytest.raises(OutboxError, match="credentials: every access-code letter"):
             record_access_codes(session, documents[:1], credentials)
@@ -134,8 +137,9 @@ def test_running_a_batch_again_sends_nothing_twice(engine, dossier_ids):
     with session_scope(engine) as session:
         assert prepare_access_code_letters(session, dossier_ids) == []
         assert dossiers_needing(session, ACCESS_CODE, dossier_ids) == []
-        events = session.exec(select(AuditEvent).where(
-            AuditEvent.action == "documents.rendered")).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "documents.rendered")
+        ).all()
     assert len(events) == 1 and events[0].detail["count"] == len(dossier_ids)
 
 
@@ -146,11 +150,13 @@ def test_idempotency_keys_are_stable_and_distinct(engine, dossier_ids):
         identities = delivery_identities(session, dossier_ids)
     for delivery in rows:
         assert delivery.idempotency_key == idempotency_key(
-            identities[delivery.dossier_id], "reminder-X-60", "X-60")
+            identities[delivery.dossier_id], "reminder-X-60", "X-60"
+        )
     identity = next(iter(identities.values()))
-    keys = {idempotency_key(identity, kind, step)
-            for kind, step in [("reminder-X", "X"), ("reminder-Y", "Y"), ("access-code",
-                                                                          "access-code")]}
+    keys = {
+        idempotency_key(identity, kind, step)
+        for kind, step in [("reminder-X", "X"), ("reminder-Y", "Y"), ("access-code", "access-code")]
+    }
     keys.add(idempotency_key(identity, "access-code", "access-code", generation=1))
     assert len(keys) == 4
 
@@ -190,18 +196,23 @@ def test_sent_credential_letters_are_wiped_keeping_digest_and_message_id(engine,
         digest, pages, delivery_id = delivery.digest, delivery.page_count, delivery.id
     with session_scope(engine) as session:
         assert claim_deliveries(session, "too-early", edition_id=1, limit=10) == []
-        review = record_review(session, get_edition(session, 2028), flow_run_id="r",
-                               requested_by="a")
+        review = record_review(
+            session, get_edition(session, 2028), flow_run_id="r", requested_by="a"
+        )
         skip(session, review, "test")
     with session_scope(engine) as session:
         worker = _claimed(session, session.get(Delivery, delivery_id))
-        assert record_outcome(session, delivery_id, worker, Outcome("sent", "3f6c-message"),
-                              actor="t")
+        assert record_outcome(
+            session, delivery_id, worker, Outcome("sent", "3f6c-message"), actor="t"
+        )
     with session_scope(engine) as session:
         stored = session.exec(select(Delivery)).one()
         assert stored.pdf is None and stored.state == "sent"
         assert (stored.digest, stored.page_count, stored.message_id) == (
-            digest, pages, "3f6c-message")
+            digest,
+            pages,
+            "3f6c-message",
+        )
         assert stored.sent_at is not None and stored.claimed_by is None
         # The claim was used: a second outcome under it changes nothing.
         assert not record_outcome(session, delivery_id, worker, Outcome("failed"), actor="t")
@@ -214,13 +225,15 @@ def test_an_outcome_is_written_only_under_the_claim_that_holds_the_row(engine, d
         delivery_id = prepare_documents(session, "reminder-X-35", dossier_ids)[0].id
     with session_scope(engine) as session:
         worker = _claimed(session, session.get(Delivery, delivery_id))
-        assert not record_outcome(session, delivery_id, "another-worker",
-                                  Outcome("sent", "m"), actor="t")
+        assert not record_outcome(
+            session, delivery_id, "another-worker", Outcome("sent", "m"), actor="t"
+        )
     with Session(engine) as session:
         row = session.get(Delivery, delivery_id)
         assert (row.state, row.claimed_by, row.attempts) == ("rendered", worker, 0)
-        assert not session.exec(select(AuditEvent).where(
-            AuditEvent.action == "delivery.sent")).all()
+        assert not session.exec(
+            select(AuditEvent).where(AuditEvent.action == "delivery.sent")
+        ).all()
 
 
 def test_a_sent_outcome_needs_a_message_id_unless_the_e_box_had_it_already():
@@ -247,8 +260,9 @@ def test_a_generated_key_is_private_and_announced(tmp_path, monkeypatch, caplog)
     assert caplog.text == ""
 
 
-def test_keys_from_the_environment_rotate_and_bad_ones_are_refused(monkeypatch, engine,
-                                                                 dossier_ids):
+def test_keys_from_the_environment_rotate_and_bad_ones_are_refused(
+    monkeypatch, engine, dossier_ids
+):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     monkeypatch.setenv("SOCELEC_OUTBOX_KEY", old)
     get_settings.cache_clear()
@@ -290,10 +304,14 @@ def test_the_same_delivery_has_the_same_key_in_a_database_rebuilt_by_a_reimport(
             ids = list(session.exec(select(Dossier.id)))
             prepare_documents(session, "reminder-X-60", ids)
             identities = delivery_identities(session, ids)
-            found = {(identities[d.dossier_id].enterprise_number,
-                      identities[d.dossier_id].unit_code, identities[d.dossier_id].body):
-                     (d.idempotency_key, d.dossier_id)
-                     for d in session.exec(select(Delivery))}
+            found = {
+                (
+                    identities[d.dossier_id].enterprise_number,
+                    identities[d.dossier_id].unit_code,
+                    identities[d.dossier_id].body,
+                ): (d.idempotency_key, d.dossier_id)
+                for d in session.exec(select(Delivery))
+            }
         engine.dispose()
         return found
 

@@ -36,28 +36,47 @@ from tests.documents.conftest import (
 # Words that only the right language's letter contains: a template falling back to another
 # language fails here.
 GREETING = {"fr": "Madame, Monsieur", "nl": "Geachte mevrouw", "de": "Sehr geehrte Damen"}
-GREETING_BROCHURE = {"fr": "ce que l'employeur doit savoir", "nl": "wat de werkgever moet weten",
-                     "de": "Was der Arbeitgeber wissen muss"}
+GREETING_BROCHURE = {
+    "fr": "ce que l'employeur doit savoir",
+    "nl": "wat de werkgever moet weten",
+    "de": "Was der Arbeitgeber wissen muss",
+}
 
 
 def _expected(kind, ctx, lang):
     """The fields a reader must find in ``kind`` for ``ctx``."""
     if kind.family == Family.brochure:
-        return [GREETING_BROCHURE[lang], format_date(EDITION.window_first, lang),
-                step_title("X+35", lang)]
+        return [
+            GREETING_BROCHURE[lang],
+            format_date(EDITION.window_first, lang),
+            step_title("X+35", lang),
+        ]
     fields = [
-        GREETING[lang], ctx.dossier_number, ctx.enterprise_name, ctx.unit_name,
-        body_name(ctx.body, lang), label("fps", lang), "0123.456.749",
+        GREETING[lang],
+        ctx.dossier_number,
+        ctx.enterprise_name,
+        ctx.unit_name,
+        body_name(ctx.body, lang),
+        label("fps", lang),
+        "0123.456.749",
     ]
     dates = DossierDates(ctx)
     if kind.family == Family.access_code:
-        fields += [ctx.password, "https://www.elections-sociales.belgique.be",
-                   format_date(EDITION.window_first, lang), step_title("X-60", lang),
-                   dates.when("X-60")]
+        fields += [
+            ctx.password,
+            "https://www.elections-sociales.belgique.be",
+            format_date(EDITION.window_first, lang),
+            step_title("X-60", lang),
+            dates.when("X-60"),
+        ]
     elif kind.family == Family.reminder:
         code = kind.step.code
-        fields += [step_title(code, lang), step_action(code, lang),
-                   legal_basis(code, lang)[1:], dates.when(code)]
+        fields += [
+            step_title(code, lang),
+            step_action(code, lang),
+            legal_basis(code, lang)[1:],
+            dates.when(code),
+        ]
         fields += [document_name(d, lang) for d in kind.step.documents]
         if kind.registered_mail:
             fields.append(label("registered_mail", lang))
@@ -119,8 +138,10 @@ def test_without_y_the_dates_span_the_window_earliest_first():
     text = pdf_text(render_batch("reminder-X-60", [ctx])[0].pdf)
     # First possible Y: Monday 8 May 2028 → X−60 = Friday 10 December 2027;
     # last possible Y: Friday 19 May 2028 → X−60 = Tuesday 21 December 2027.
-    assert ("ten vroegste op vrijdag 10 december 2027, ten laatste op dinsdag 21 december "
-            "2027, naargelang de gekozen dag Y") in text
+    assert (
+        "ten vroegste op vrijdag 10 december 2027, ten laatste op dinsdag 21 december "
+        "2027, naargelang de gekozen dag Y"
+    ) in text
     assert "Kies uw dag Y" in text
 
 
@@ -138,7 +159,8 @@ def test_languages_of_one_batch_keep_their_order():
     contexts = [context(i, language=lang) for i, lang in enumerate(["de", "fr", "de", "nl"], 1)]
     documents = render_batch("phase-vote", contexts)
     assert [(d.dossier_number, d.language) for d in documents] == [
-        (c.dossier_number, c.language) for c in contexts]
+        (c.dossier_number, c.language) for c in contexts
+    ]
 
 
 def test_a_credential_letter_needs_a_password_and_no_other_document_takes_one():
@@ -153,5 +175,6 @@ def test_a_credential_letter_needs_a_password_and_no_other_document_takes_one():
 def test_the_digest_is_given_in_hex_and_in_base64url():
     document = render_batch("reminder-Y", [context(1)])[0]
     import base64
+
     assert base64.urlsafe_b64decode(document.sha256_base64url) == bytes.fromhex(document.sha256)
     assert "pdf=" not in repr(document)

@@ -37,8 +37,9 @@ with ThreadPoolExecutor(2) as pool:
 
 def test_two_threads_render_batches_without_crashing():
     repo = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=repo, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=repo, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "80"
     assert result.stderr == "", result.stderr[-2000:]  # GLib/Pango report heap corruption here

@@ -23,13 +23,21 @@ NOT_IN_CBE = enterprise_number(10_000_000)
 SAMPLE_PDF = b"%PDF-1.7\n% a letter\n" + b"0" * 2000 + b"\n%%EOF\n"
 
 
-def publication(key: str, *, enterprise: str = DIGITAL, carries_credential: bool = True,
-                security_class: SecurityClass = SecurityClass.secure, **changes) -> Publication:
+def publication(
+    key: str,
+    *,
+    enterprise: str = DIGITAL,
+    carries_credential: bool = True,
+    security_class: SecurityClass = SecurityClass.secure,
+    **changes,
+) -> Publication:
     values = {
-        "enterprise_number": enterprise, "language": "fr",
+        "enterprise_number": enterprise,
+        "language": "fr",
         "subject": "Élections sociales 2028 : vos codes d'accès",
         "document_kind": "access_code" if carries_credential else "brochure",
-        "carries_credential": carries_credential, "security_class": security_class,
+        "carries_credential": carries_credential,
+        "security_class": security_class,
         "main": Document("codes-acces-28-CPPT-000412-51.pdf", SAMPLE_PDF),
         "idempotency_key": key,
     }
@@ -38,8 +46,12 @@ def publication(key: str, *, enterprise: str = DIGITAL, carries_credential: bool
 
 @pytest.fixture(scope="module")
 def seeded_sandbox(ebox_sandbox):  # noqa: F811 (the imported fixture)
-    ebox_sandbox.admin.seed([enterprise_seed(n, f"Company {n}")
-                             for n in (DIGITAL, DIGITAL_2, NEVER_LOGGED_IN, NOT_IN_CBE)])
+    ebox_sandbox.admin.seed(
+        [
+            enterprise_seed(n, f"Company {n}")
+            for n in (DIGITAL, DIGITAL_2, NEVER_LOGGED_IN, NOT_IN_CBE)
+        ]
+    )
     return ebox_sandbox
 
 
@@ -54,9 +66,15 @@ def key_file(tmp_path_factory):
 
 @pytest.fixture
 def settings(key_file) -> EboxSettings:
-    return EboxSettings(_env_file=None, base_url=BASE, client_id="fps:socelec",
-                        private_key_file=key_file,
-                        sender="0999999922", backoff_initial=0.5, backoff_max=30)
+    return EboxSettings(
+        _env_file=None,
+        base_url=BASE,
+        client_id="fps:socelec",
+        private_key_file=key_file,
+        sender="0999999922",
+        backoff_initial=0.5,
+        backoff_max=30,
+    )
 
 
 @pytest.fixture

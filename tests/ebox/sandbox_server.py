@@ -27,8 +27,12 @@ from ebox_sandbox.admin_client import SandboxAdmin
 from ebox_sandbox.process import SandboxProcess
 
 # Tests must not wait for real backoff: a few milliseconds, many attempts.
-FAST_RETRIES = {"backoff_initial": 0.005, "backoff_max": 0.05, "max_attempts": 30,
-                "retry_after_max": 0.2}
+FAST_RETRIES = {
+    "backoff_initial": 0.005,
+    "backoff_max": 0.05,
+    "max_attempts": 30,
+    "retry_after_max": 0.2,
+}
 
 
 @dataclass
@@ -49,8 +53,9 @@ class RunningSandbox:
     def admin(self) -> SandboxAdmin:
         return self.process.admin
 
-    def restart(self, *, same_port: bool = False,
-                while_down: Callable[[], object] | None = None) -> None:
+    def restart(
+        self, *, same_port: bool = False, while_down: Callable[[], object] | None = None
+    ) -> None:
         """Stop and start again on the same data; settings follow. A new port unless
         ``same_port`` (clients then reconnect to the same URL); ``while_down`` runs between
         the stop and the start, so an outage lasts until it returns."""
@@ -58,21 +63,29 @@ class RunningSandbox:
         self.process.stop()
         if while_down is not None:
             while_down()
-        self.process = SandboxProcess(self.data_dir, port=port,
-                                      env=self.process.extra_env).start()
-        self.settings = self.settings.model_copy(update={
-            "base_url": self.process.base_url, "token_url": self.process.token_url,
-            "sandbox_url": self.process.base_url})
+        self.process = SandboxProcess(self.data_dir, port=port, env=self.process.extra_env).start()
+        self.settings = self.settings.model_copy(
+            update={
+                "base_url": self.process.base_url,
+                "token_url": self.process.token_url,
+                "sandbox_url": self.process.base_url,
+            }
+        )
 
 
 @contextmanager
-def running_sandbox(data_dir: Path, *, env: dict[str, str] | None = None,
-                    **settings_overrides) -> Iterator[RunningSandbox]:
+def running_sandbox(
+    data_dir: Path, *, env: dict[str, str] | None = None, **settings_overrides
+) -> Iterator[RunningSandbox]:
     process = SandboxProcess(data_dir, env=env).start()
     sandbox = None
     try:
-        base = EboxSettings(_env_file=None, base_url=None, sandbox_url=process.base_url,
-                            **{**FAST_RETRIES, **settings_overrides})
+        base = EboxSettings(
+            _env_file=None,
+            base_url=None,
+            sandbox_url=process.base_url,
+            **{**FAST_RETRIES, **settings_overrides},
+        )
         sandbox = RunningSandbox(process, ensure_sandbox(base, data_dir=data_dir), data_dir)
         yield sandbox
     finally:

@@ -24,22 +24,31 @@ def test_every_publication_lands_exactly_once_under_faults(tmp_path):
         keys = [f"load-{i:04d}" for i in range(PUBLICATIONS)]
         started = time.monotonic()
         with EboxClient(sandbox.settings) as ebox, ThreadPoolExecutor(8) as pool:
-            results = list(pool.map(
-                lambda key: ebox.publish(publication(key, enterprise=(DIGITAL, DIGITAL_2)[
-                    int(key[-1]) % 2])), keys))
+            results = list(
+                pool.map(
+                    lambda key: ebox.publish(
+                        publication(key, enterprise=(DIGITAL, DIGITAL_2)[int(key[-1]) % 2])
+                    ),
+                    keys,
+                )
+            )
         elapsed = time.monotonic() - started
 
         faults = admin.faults()["counts"]
         stats = admin.stats()
         stored = admin.messages(limit=10_000)
     outcomes = {o: sum(r.outcome is o for r in results) for o in PublicationOutcome}
-    print(f"\n{PUBLICATIONS} publications in {elapsed:.1f} s; outcomes {outcomes}; "
-          f"faults {faults}; attempts {sum(r.attempts for r in results)}")
+    print(
+        f"\n{PUBLICATIONS} publications in {elapsed:.1f} s; outcomes {outcomes}; "
+        f"faults {faults}; attempts {sum(r.attempts for r in results)}"
+    )
     # Faults really happened, at about the planned rates.
     assert faults["503"] > 300 and faults["dropped_after_accept"] > 60
     # Every publication ended delivered: published, or duplicate after a dropped answer.
-    assert outcomes[PublicationOutcome.published] + outcomes[PublicationOutcome.duplicate] \
+    assert (
+        outcomes[PublicationOutcome.published] + outcomes[PublicationOutcome.duplicate]
         == PUBLICATIONS
+    )
     assert outcomes[PublicationOutcome.duplicate] == faults["dropped_after_accept"]
     # Exactly 1,000 messages in the sandbox, one per key: none lost, none twice.
     assert stats["messages"] == PUBLICATIONS

@@ -24,13 +24,22 @@ def row(key="row-1", *, first_claim=False, **changes) -> Outgoing:
     return Outgoing(7, publication(key, **changes), first_claim=first_claim)
 
 
-@pytest.mark.parametrize("answer, code", [
-    (httpx.Response(404, json={"id": "e", "code": "NOT_FOUND", "message": "no route"}), "HTTP_404"),
-    (httpx.Response(413, text="too large"), "HTTP_413"),
-    (httpx.Response(415, text="unsupported"), "HTTP_415"),
-    (httpx.Response(422, json={"id": "e", "code": "UNPROCESSABLE", "message": "x"}), "HTTP_422"),
-    (httpx.Response(201, json={"expirationDate": "2029-01-01"}), "HTTP_201"),
-])
+@pytest.mark.parametrize(
+    "answer, code",
+    [
+        (
+            httpx.Response(404, json={"id": "e", "code": "NOT_FOUND", "message": "no route"}),
+            "HTTP_404",
+        ),
+        (httpx.Response(413, text="too large"), "HTTP_413"),
+        (httpx.Response(415, text="unsupported"), "HTTP_415"),
+        (
+            httpx.Response(422, json={"id": "e", "code": "UNPROCESSABLE", "message": "x"}),
+            "HTTP_422",
+        ),
+        (httpx.Response(201, json={"expirationDate": "2029-01-01"}), "HTTP_201"),
+    ],
+)
 @respx.mock
 def test_an_answer_the_api_never_gives_fails_the_row_and_keeps_the_answer(client, answer, code):
     respx.post(TOKEN_URL).mock(return_value=token_ok())
@@ -46,17 +55,24 @@ def test_a_federation_failure_after_a_409_fails_the_row_instead_of_raising(clien
     respx.post(PUBLISH_URL).mock(return_value=httpx.Response(409, json={"id": "e"}))
     respx.post(PREFERENCES_URL).mock(return_value=httpx.Response(500))
     outcome = publish_row(client, row(carries_credential=False))
-    assert (outcome.state, outcome.error_code, outcome.duplicate) == ("failed", "FEDERATION",
-                                                                      True)
+    assert (outcome.state, outcome.error_code, outcome.duplicate) == ("failed", "FEDERATION", True)
 
 
 @respx.mock
 def test_a_409_is_delivered_unless_a_credential_letter_never_sent_from_here_meets_it(client):
     respx.post(TOKEN_URL).mock(return_value=token_ok())
     respx.post(PUBLISH_URL).mock(return_value=httpx.Response(409, json={"id": "e"}))
-    respx.post(PREFERENCES_URL).mock(return_value=httpx.Response(200, json=[{
-        "eboxId": {"eboxType": "ENTERPRISE", "eboxIdValue": DIGITAL},
-        "lastConnectionDate": "2026-01-01T00:00:00Z"}]))
+    respx.post(PREFERENCES_URL).mock(
+        return_value=httpx.Response(
+            200,
+            json=[
+                {
+                    "eboxId": {"eboxType": "ENTERPRISE", "eboxIdValue": DIGITAL},
+                    "lastConnectionDate": "2026-01-01T00:00:00Z",
+                }
+            ],
+        )
+    )
     # A retry of a letter an earlier claim (a dead worker, a lost answer) may have sent.
     assert publish_row(client, row(first_claim=False)).state == "sent"
     # A reminder: whatever letter holds its key, it says the same.

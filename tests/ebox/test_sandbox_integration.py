@@ -39,15 +39,17 @@ def no_faults(seeded_sandbox):
 def test_credential_letter_is_visible_to_the_access_manager_and_the_officer_only(seeded_sandbox):
     admin = seeded_sandbox.admin
     with EboxClient(seeded_sandbox.settings) as ebox:
-        result = ebox.publish(publication("visibility-1", enterprise=DIGITAL_2,
-                                          attention_ssin="85073003328"))
+        result = ebox.publish(
+            publication("visibility-1", enterprise=DIGITAL_2, attention_ssin="85073003328")
+        )
     assert result.outcome is PublicationOutcome.published
-    seen = {user: [m["message_id"] for m in admin.visible_messages(DIGITAL_2, user)]
-            for user in ("am", "officer", "clerk")}
+    seen = {
+        user: [m["message_id"] for m in admin.visible_messages(DIGITAL_2, user)]
+        for user in ("am", "officer", "clerk")
+    }
     assert seen == {"am": [result.message_id], "officer": [result.message_id], "clerk": []}
     message = admin.visible_messages(DIGITAL_2, "officer")[0]
-    assert (message["message_type_id"], message["security_level"]) == (
-        "SpfFodSocialElections", 2)
+    assert (message["message_type_id"], message["security_level"]) == ("SpfFodSocialElections", 2)
     assert message["attention_ssin"] == "85073003328"
     assert admin.attachment(DIGITAL_2, "officer", result.message_id) == SAMPLE_PDF
     with pytest.raises(Exception, match="404"):
@@ -56,14 +58,14 @@ def test_credential_letter_is_visible_to_the_access_manager_and_the_officer_only
 
 def test_a_general_document_is_visible_to_every_user(seeded_sandbox):
     with EboxClient(seeded_sandbox.settings) as ebox:
-        result = ebox.publish(publication("general-1", carries_credential=False,
-                                          security_class=SecurityClass.general))
+        result = ebox.publish(
+            publication("general-1", carries_credential=False, security_class=SecurityClass.general)
+        )
     clerk_sees = seeded_sandbox.admin.visible_messages(DIGITAL, "clerk")
     assert result.message_id in [m["message_id"] for m in clerk_sees]
 
 
-def test_credential_letter_under_a_non_secure_class_is_refused_before_any_request(
-        seeded_sandbox):
+def test_credential_letter_under_a_non_secure_class_is_refused_before_any_request(seeded_sandbox):
     before = seeded_sandbox.admin.stats()["messages"]
     with EboxClient(seeded_sandbox.settings) as ebox:
         with pytest.raises(CredentialOutsideSecureClass):
@@ -81,14 +83,19 @@ def test_answers_map_as_specified(seeded_sandbox):
 
         not_digital = ebox.publish(publication("map-nodigital", enterprise=NEVER_LOGGED_IN))
         assert (not_digital.outcome, not_digital.code) == (
-            PublicationOutcome.not_digital, "NO_DIGITAL_USER")
+            PublicationOutcome.not_digital,
+            "NO_DIGITAL_USER",
+        )
 
         duplicate = ebox.publish(publication("map-published"))
         assert (duplicate.outcome, duplicate.http_status) == (PublicationOutcome.duplicate, 409)
 
         rejected = ebox.publish(publication("map-rejected", enterprise=NOT_IN_CBE))
         assert (rejected.outcome, rejected.code, rejected.attempts) == (
-            PublicationOutcome.rejected, "INVALID_INPUT", 1)
+            PublicationOutcome.rejected,
+            "INVALID_INPUT",
+            1,
+        )
         assert f"{NOT_IN_CBE} is not a valid company" in rejected.message
 
     unknown_type = settings.model_copy(update={"secure_message_type_id": "SpfFodUnknown"})
@@ -100,15 +107,19 @@ def test_answers_map_as_specified(seeded_sandbox):
 def test_wrong_key_and_missing_scope_are_auth_errors(seeded_sandbox, tmp_path):
     admin, settings = seeded_sandbox.admin, seeded_sandbox.settings
     # A key the sandbox does not know for this client: the token endpoint refuses it.
-    stranger = settings.model_copy(update={
-        "private_key_file": ensure_sender_key(tmp_path / "other.pem")})
+    stranger = settings.model_copy(
+        update={"private_key_file": ensure_sender_key(tmp_path / "other.pem")}
+    )
     with EboxClient(stranger) as ebox, pytest.raises(EboxAuthError, match="invalid_client"):
         ebox.publish(publication("auth-1"))
     # A client registered with the preference scope only: publishing answers 403.
-    admin.register_client(client_id="prefs-only", public_key_pem=public_key_pem(
-        settings.private_key_file), enterprise_number=settings.sender,
+    admin.register_client(
+        client_id="prefs-only",
+        public_key_pem=public_key_pem(settings.private_key_file),
+        enterprise_number=settings.sender,
         scopes=["scope:documentmanagement:ebox:enterprise:federation-rest:preference"],
-        applications=[settings.secure_application_id])
+        applications=[settings.secure_application_id],
+    )
     narrow = settings.model_copy(update={"client_id": "prefs-only", "scopes": ()})
     with EboxClient(narrow) as ebox, pytest.raises(EboxAuthError) as caught:
         ebox.publish(publication("auth-2"))
@@ -166,8 +177,9 @@ def test_preferences_pre_check(seeded_sandbox):
     with EboxClient(seeded_sandbox.settings) as ebox:
         found = ebox.search_preferences([DIGITAL, NEVER_LOGGED_IN, NOT_IN_CBE])
     assert found[DIGITAL].last_connection_date is not None
-    assert found[NEVER_LOGGED_IN] is not None and found[NEVER_LOGGED_IN].last_connection_date \
-        is None
+    assert (
+        found[NEVER_LOGGED_IN] is not None and found[NEVER_LOGGED_IN].last_connection_date is None
+    )
     assert found[NOT_IN_CBE] is None
 
 
@@ -193,28 +205,49 @@ def test_messages_persist_across_a_restart(tmp_path):
         with EboxClient(sandbox.settings) as ebox:
             first = ebox.publish(publication("persist-1"))
         sandbox.restart()
-        assert [m["message_id"] for m in sandbox.admin.visible_messages(DIGITAL, "am")] == \
-            [first.message_id]
+        assert [m["message_id"] for m in sandbox.admin.visible_messages(DIGITAL, "am")] == [
+            first.message_id
+        ]
         with EboxClient(sandbox.settings) as ebox:
             assert ebox.publish(publication("persist-1")).outcome is PublicationOutcome.duplicate
 
 
 def test_idempotency_keys_are_per_sender_application(seeded_sandbox):
     admin, settings = seeded_sandbox.admin, seeded_sandbox.settings
-    admin._json("PUT", "/sandbox/admin/message-types/OtherAppType", json={
-        "application_id": "other.app.fgov.be", "name": "other", "security_level": 1})
+    admin._json(
+        "PUT",
+        "/sandbox/admin/message-types/OtherAppType",
+        json={"application_id": "other.app.fgov.be", "name": "other", "security_level": 1},
+    )
     admin.register_client(
-        client_id="two-apps", public_key_pem=public_key_pem(settings.private_key_file),
-        enterprise_number=settings.sender, scopes=[PUBLICATION_SCOPE],
-        applications=[settings.secure_application_id, "other.app.fgov.be"])
-    other = settings.model_copy(update={
-        "client_id": "two-apps", "scopes": (PUBLICATION_SCOPE,),
-        "general_application_id": "other.app.fgov.be", "general_message_type_id": "OtherAppType"})
+        client_id="two-apps",
+        public_key_pem=public_key_pem(settings.private_key_file),
+        enterprise_number=settings.sender,
+        scopes=[PUBLICATION_SCOPE],
+        applications=[settings.secure_application_id, "other.app.fgov.be"],
+    )
+    other = settings.model_copy(
+        update={
+            "client_id": "two-apps",
+            "scopes": (PUBLICATION_SCOPE,),
+            "general_application_id": "other.app.fgov.be",
+            "general_message_type_id": "OtherAppType",
+        }
+    )
     with EboxClient(other) as ebox:
         first = ebox.publish(publication("shared-key", carries_credential=False))
-        second = ebox.publish(publication("shared-key", carries_credential=False,
-                                          security_class=SecurityClass.general))
-        third = ebox.publish(publication("shared-key", carries_credential=False,
-                                         security_class=SecurityClass.general))
+        second = ebox.publish(
+            publication(
+                "shared-key", carries_credential=False, security_class=SecurityClass.general
+            )
+        )
+        third = ebox.publish(
+            publication(
+                "shared-key", carries_credential=False, security_class=SecurityClass.general
+            )
+        )
     assert [r.outcome for r in (first, second, third)] == [
-        PublicationOutcome.published, PublicationOutcome.published, PublicationOutcome.duplicate]
+        PublicationOutcome.published,
+        PublicationOutcome.published,
+        PublicationOutcome.duplicate,
+    ]

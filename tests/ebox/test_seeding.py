@@ -26,7 +26,10 @@ from tests.ebox.conftest import DIGITAL, NEVER_LOGGED_IN, NOT_IN_CBE, publicatio
 
 def test_status_follows_the_documented_buckets():
     assert [ebox_status(n) for n in (DIGITAL, NEVER_LOGGED_IN, NOT_IN_CBE)] == [
-        "digital", "never_logged_in", "not_in_cbe"]
+        "digital",
+        "never_logged_in",
+        "not_in_cbe",
+    ]
 
 
 def test_synthetic_ssins_are_valid_and_repeatable():
@@ -42,12 +45,15 @@ def test_every_e_box_has_an_access_manager_an_officer_and_a_clerk():
     assert "social-elections" not in users["clerk"]["services"]
 
 
-@pytest.mark.parametrize(("role", "services", "level", "service", "sees"), [
-    ("access_manager", [], 2, "social-elections", True),
-    ("user", ["social-elections"], 2, "social-elections", True),
-    ("user", ["dmfa"], 2, "social-elections", False),
-    ("user", [], 1, None, True),
-])
+@pytest.mark.parametrize(
+    ("role", "services", "level", "service", "sees"),
+    [
+        ("access_manager", [], 2, "social-elections", True),
+        ("user", ["social-elections"], 2, "social-elections", True),
+        ("user", ["dmfa"], 2, "social-elections", False),
+        ("user", [], 1, None, True),
+    ],
+)
 def test_who_reads_what(role, services, level, service, sees):
     assert can_read(role, services, level, service) is sees
 
@@ -90,13 +96,16 @@ def test_registry_enterprises_get_e_boxes_that_behave_as_predicted(database_url,
     by_status: dict[str, list[str]] = {}
     for seed in seeds:
         by_status.setdefault(seed["status"], []).append(seed["enterprise_number"])
-        users = ebox_sandbox.admin._json("GET", f"/sandbox/enterprises/"
-                                                f"{seed['enterprise_number']}/users")
+        users = ebox_sandbox.admin._json(
+            "GET", f"/sandbox/enterprises/{seed['enterprise_number']}/users"
+        )
         assert [u["role"] for u in users].count("access_manager") == 1
     assert "digital" in by_status
-    expected = {"digital": PublicationOutcome.published,
-                "never_logged_in": PublicationOutcome.not_digital,
-                "not_in_cbe": PublicationOutcome.rejected}
+    expected = {
+        "digital": PublicationOutcome.published,
+        "never_logged_in": PublicationOutcome.not_digital,
+        "not_in_cbe": PublicationOutcome.rejected,
+    }
     with EboxClient(ebox_sandbox.settings) as ebox:
         for status, numbers in by_status.items():
             # The sandbox outlives one backend's run: a fresh key each time.
@@ -115,10 +124,14 @@ def test_cli_seeds_and_shows_an_inbox(database_url, ebox_sandbox):
     assert seeded.exit_code == 0, seeded.output
     assert "seeded 5 e-Box(es)" in seeded.output
     number = units[0].enterprise.enterprise_number
-    inbox = runner.invoke(app, ["ebox-sandbox", "inbox", number, "clerk", "--url",
-                                ebox_sandbox.base_url], env=env)
+    inbox = runner.invoke(
+        app, ["ebox-sandbox", "inbox", number, "clerk", "--url", ebox_sandbox.base_url], env=env
+    )
     assert inbox.exit_code == 0, inbox.output
     assert "visible to clerk" in inbox.output
-    bad = runner.invoke(app, ["ebox-sandbox", "faults", "--error", "503=1.5", "--url",
-                              ebox_sandbox.base_url], env=env)
+    bad = runner.invoke(
+        app,
+        ["ebox-sandbox", "faults", "--error", "503=1.5", "--url", ebox_sandbox.base_url],
+        env=env,
+    )
     assert bad.exit_code == 2 and "probability" in bad.output

@@ -105,20 +105,32 @@ def assert_exactly_once(engine, sandbox) -> None:
 
 
 @contextmanager
-def campaign_worker(code: str, *, env: dict[str, str] | None = None,
-                    log: Path | None = None) -> Iterator[subprocess.Popen]:
+def campaign_worker(
+    code: str, *, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[subprocess.Popen]:
     """``python -c code`` as a worker process of the session's Prefect server, rendering in
     threads, in a process group of its own (``kill9`` takes it whole). Killed on exit if alive."""
     api = PREFECT_API_URL.value()
-    full_env = {**os.environ, "PREFECT_API_URL": api, "SOCELEC_TASK_RUNNER": "threads",
-                "PYTHONPATH": str(REPO), **(env or {})}
+    full_env = {
+        **os.environ,
+        "PREFECT_API_URL": api,
+        "SOCELEC_TASK_RUNNER": "threads",
+        "PYTHONPATH": str(REPO),
+        **(env or {}),
+    }
     # tests/__init__.py drops PREFECT_API_URL before Prefect is imported: a worker that imports
     # test modules would start an ephemeral Prefect server of its own (~20 s) unless it is
     # set again right after.
     preamble = f"import os, tests; os.environ['PREFECT_API_URL'] = {api!r}\n"
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
-    worker = subprocess.Popen([sys.executable, "-c", preamble + code], env=full_env, cwd=REPO,
-                              stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", preamble + code],
+        env=full_env,
+        cwd=REPO,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         yield worker
     finally:
@@ -163,6 +175,9 @@ def prefect_stores() -> dict[str, bytes]:
 
     url = get_current_settings().server.database.connection_url.get_secret_value()
     home = Path(os.environ["PREFECT_HOME"])
-    return {"prefect database": sqlite_files(url),
-            "prefect home (results, storage)": b"".join(
-                p.read_bytes() for p in home.rglob("*") if p.is_file())}
+    return {
+        "prefect database": sqlite_files(url),
+        "prefect home (results, storage)": b"".join(
+            p.read_bytes() for p in home.rglob("*") if p.is_file()
+        ),
+    }

@@ -41,7 +41,8 @@ def advance(monkeypatch):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_daily_runs_send_due_mailings_once_and_skip_stopped_dossiers(
-        prefect_server, engine, sandbox, advance):
+    prefect_server, engine, sandbox, advance
+):
     load_sample(engine, 8)
     seed_sandbox(engine, sandbox)
     with Session(engine) as session:
@@ -60,19 +61,25 @@ def test_daily_runs_send_due_mailings_once_and_skip_stopped_dossiers(
     assert on_x["reminder-X"] == open_count - 1
     assert on_x["phase-announcement"] == open_count - 1
     with Session(engine) as session:
-        stopped = session.exec(select(Delivery).where(
-            Delivery.dossier_id == stopped_id)).all()
+        stopped = session.exec(select(Delivery).where(Delivery.dossier_id == stopped_id)).all()
         states = Counter(d.state for d in session.exec(select(Delivery)))
     assert stopped == []
     assert not states["rendered"] and not states["failed"]
     assert len(all_messages(sandbox)) == states["sent"] + states["non_digital"]
 
     with get_client(sync_client=True) as client:
-        names = {r.name for r in client.read_flow_runs(flow_run_filter=FlowRunFilter(
-            name=FlowRunFilterName(like_="2028-02-08")))}
+        names = {
+            r.name
+            for r in client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="2028-02-08"))
+            )
+        }
     assert "advance-2028-2028-02-08" in names
-    assert {"announcement-2028-2028-02-08", "pre-procedure-2028-2028-02-08",
-            "post-electoral-2028-2028-02-08"} <= names
+    assert {
+        "announcement-2028-2028-02-08",
+        "pre-procedure-2028-2028-02-08",
+        "post-electoral-2028-2028-02-08",
+    } <= names
 
 
 def test_every_day_of_an_edition_in_order_plans_each_mailing_exactly_once(engine):
@@ -92,22 +99,30 @@ def test_every_day_of_an_edition_in_order_plans_each_mailing_exactly_once(engine
                 for kind, ids in due_by_kind(session, edition, day, phase, 7).items():
                     for dossier_id in ids:
                         planned[(kind, dossier_id)] += 1
-                        session.add(Delivery(dossier_id=dossier_id, document_kind=kind,
-                                             step_code=kind, state="sent",
-                                             idempotency_key=f"{kind}/{dossier_id}"))
+                        session.add(
+                            Delivery(
+                                dossier_id=dossier_id,
+                                document_kind=kind,
+                                step_code=kind,
+                                state="sent",
+                                idempotency_key=f"{kind}/{dossier_id}",
+                            )
+                        )
             session.flush()
             day += timedelta(days=1)
         session.rollback()
     assert set(planned.values()) == {1}
     expected_kinds = {f"reminder-{s.code}" for s in STEPS if s.reminder} | {
-        f"phase-{p.value}" for p in Phase if p is not Phase.preparation}
+        f"phase-{p.value}" for p in Phase if p is not Phase.preparation
+    }
     for wanted in dossier_ids:
         kinds = {kind for kind, dossier_id in planned if dossier_id == wanted}
         assert kinds == expected_kinds, wanted
 
 
 def test_a_failed_phase_does_not_skip_the_later_ones_and_a_rerun_sends_only_the_rest(
-        prefect_server, engine, sandbox, advance, monkeypatch):
+    prefect_server, engine, sandbox, advance, monkeypatch
+):
     load_sample(engine, 8)
     seed_sandbox(engine, sandbox)
     with Session(engine) as session:
@@ -115,6 +130,7 @@ def test_a_failed_phase_does_not_skip_the_later_ones_and_a_rerun_sends_only_the_
         late.election_day = date(2028, 5, 19)  # X = 19 February: in the pre-procedure on X_2028
         session.commit()
         late_id = late.id
+
     # The pre-procedure notice cannot be rendered today (every try, retries without delay).
     def broken(session, kind_code, *args, **kwargs):
         if kind_code == "phase-pre_procedure":
@@ -122,40 +138,61 @@ def test_a_failed_phase_does_not_skip_the_later_ones_and_a_rerun_sends_only_the_
         return prepare_documents(session, kind_code, *args, **kwargs)
 
     monkeypatch.setattr("tasks.campaign.prepare_documents", broken)
-    monkeypatch.setattr("flows.advance_procedure.render_documents",
-                        render_documents.with_options(retry_delay_seconds=0))
+    monkeypatch.setattr(
+        "flows.advance_procedure.render_documents",
+        render_documents.with_options(retry_delay_seconds=0),
+    )
 
     state = advance_procedure(edition=2028, as_of=X_2028, batch_size=50, return_state=True)
     assert state.is_failed()
     assert "pre_procedure" in state.message and "announcement" not in state.message
     with Session(engine) as session:
-        sent = Counter(session.exec(select(Delivery.document_kind).where(
-            col(Delivery.state).in_(["sent", "non_digital"]))))
+        sent = Counter(
+            session.exec(
+                select(Delivery.document_kind).where(
+                    col(Delivery.state).in_(["sent", "non_digital"])
+                )
+            )
+        )
         dossiers = len(session.exec(select(Dossier.id)).all())
     # The announcement phase ran after the failed one and delivered to every other dossier.
     assert sent == {"phase-announcement": dossiers - 1, "reminder-X": dossiers - 1}
     assert len(all_messages(sandbox)) == sum(sent.values())
     with get_client(sync_client=True) as client:
-        runs = {r.name: r.state.type.value for r in client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(
-                any_=[state.state_details.flow_run_id])))}
-        summary = client.read_artifacts(artifact_filter=ArtifactFilter(
-            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
-            key=ArtifactFilterKey(any_=["advance-2028-summary"])))
+        runs = {
+            r.name: r.state.type.value
+            for r in client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(
+                    parent_flow_run_id=FlowRunFilterParentFlowRunId(
+                        any_=[state.state_details.flow_run_id]
+                    )
+                )
+            )
+        }
+        summary = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+                key=ArtifactFilterKey(any_=["advance-2028-summary"]),
+            )
+        )
     assert runs["pre-procedure-2028-2028-02-08"] == "FAILED"
-    assert {runs[f"{p}-2028-2028-02-08"] for p in (
-        "announcement", "candidacy", "vote", "post-electoral")} == {"COMPLETED"}
+    assert {
+        runs[f"{p}-2028-2028-02-08"]
+        for p in ("announcement", "candidacy", "vote", "post-electoral")
+    } == {"COMPLETED"}
     assert len(summary) == 1
     assert f"| reminder-X | {dossiers - 1} |" in summary[0].data
     assert "pre_procedure" in summary[0].data and "the pre-procedure template is broken" in (
-        summary[0].data)
+        summary[0].data
+    )
 
     monkeypatch.setattr("tasks.campaign.prepare_documents", prepare_documents)
     again = advance(X_2028)
     assert again["rendered"] == {"phase-pre_procedure": 1}
     with Session(engine) as session:
-        late_kinds = session.exec(select(Delivery.document_kind).where(
-            Delivery.dossier_id == late_id)).all()
+        late_kinds = session.exec(
+            select(Delivery.document_kind).where(Delivery.dossier_id == late_id)
+        ).all()
     assert late_kinds == ["phase-pre_procedure"]
     assert_exactly_once(engine, sandbox)
     assert len(all_messages(sandbox)) == sum(sent.values()) + 1

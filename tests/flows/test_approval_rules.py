@@ -8,8 +8,14 @@ from flows.open_edition import check_request
 
 
 def ask(**changes):
-    arguments = {"yes": False, "dry_run": False, "from_deployment": True, "allowed": False,
-                 "requested_by": "Anne Peeters", "approvers": ["Bart Maes"]}
+    arguments = {
+        "yes": False,
+        "dry_run": False,
+        "from_deployment": True,
+        "allowed": False,
+        "requested_by": "Anne Peeters",
+        "approvers": ["Bart Maes"],
+    }
     return check_request(**arguments | changes)
 
 

@@ -31,8 +31,13 @@ pytestmark = pytest.mark.integration
 
 
 def access_code_messages(sandbox) -> list[dict]:
-    return [m for m in all_messages(sandbox) if "toegangscodes" in m["subject"]
-            or "codes d'accès" in m["subject"] or "Zugangscodes" in m["subject"]]
+    return [
+        m
+        for m in all_messages(sandbox)
+        if "toegangscodes" in m["subject"]
+        or "codes d'accès" in m["subject"]
+        or "Zugangscodes" in m["subject"]
+    ]
 
 
 def test_no_flow_publishes_access_codes_that_no_approval_covers(prefect_server, engine, sandbox):
@@ -40,8 +45,9 @@ def test_no_flow_publishes_access_codes_that_no_approval_covers(prefect_server, 
     seed_sandbox(engine, sandbox)
     dry = in_threads(open_edition)(edition=2028, batch_size=50, dry_run=True)
     with Session(engine) as session:
-        rendered = session.exec(select(Delivery).where(
-            Delivery.document_kind == "access-code")).all()
+        rendered = session.exec(
+            select(Delivery).where(Delivery.document_kind == "access-code")
+        ).all()
     assert rendered and dry["letters_rendered"] == len(rendered)
 
     # The issue's reproduction: a dry run, then redeliver (and a plain deliver-outbox).
@@ -50,8 +56,10 @@ def test_no_flow_publishes_access_codes_that_no_approval_covers(prefect_server, 
     assert access_code_messages(sandbox) == []
     assert result["awaiting_approval"] == len(rendered)
     with Session(engine) as session:
-        assert {d.state for d in session.exec(select(Delivery).where(
-            Delivery.document_kind == "access-code"))} == {"rendered"}
+        assert {
+            d.state
+            for d in session.exec(select(Delivery).where(Delivery.document_kind == "access-code"))
+        } == {"rendered"}
     # The brochures carry no credential: they went.
     assert all_messages(sandbox)
 
@@ -61,59 +69,89 @@ def test_no_flow_publishes_access_codes_that_no_approval_covers(prefect_server, 
     assert_exactly_once(engine, sandbox)
     with Session(engine) as session:
         [approval] = session.exec(select(MailingApproval)).all()
-    assert (approval.status, approval.skipped, approval.letters) == ("approved", True,
-                                                                     len(rendered))
+    assert (approval.status, approval.skipped, approval.letters) == (
+        "approved",
+        True,
+        len(rendered),
+    )
 
 
 def _paused_on(key: str):
     """The open-edition run paused on the approval form ``key``, if it is."""
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
-            name=FlowRunFilterName(any_=["open-edition-2028"])))
-    return next((r for r in runs if r.state and r.state.is_paused()
-                 and r.state.state_details.pause_key == key), None)
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["open-edition-2028"]))
+        )
+    return next(
+        (
+            r
+            for r in runs
+            if r.state and r.state.is_paused() and r.state.state_details.pause_key == key
+        ),
+        None,
+    )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_only_a_configured_approver_who_did_not_ask_releases_the_mailing(
-        prefect_server, engine, sandbox, monkeypatch):
+    prefect_server, engine, sandbox, monkeypatch
+):
     monkeypatch.setenv("SOCELEC_APPROVERS", "Anne Peeters, Marie Second")
     get_settings.cache_clear()
     load_sample(engine, 6, open_edition=False)
     seed_sandbox(engine, sandbox)
     result: dict = {}
-    runner = threading.Thread(target=lambda: result.update(in_threads(open_edition)(
-        edition=2028, batch_size=50, requested_by="Anne Peeters")))
+    runner = threading.Thread(
+        target=lambda: result.update(
+            in_threads(open_edition)(edition=2028, batch_size=50, requested_by="Anne Peeters")
+        )
+    )
     runner.start()
     with Session(engine) as session:
         wait_for(lambda: session.exec(select(MailingApproval)).first(), 180, "the review")
         review = session.exec(select(MailingApproval)).one()
-    answers = [("anne  PEETERS", "requested this mailing"),  # the requester, typed otherwise
-               ("Mallory", "not one of the configured approvers"),
-               ("Marie Second", None)]
+    answers = [
+        ("anne  PEETERS", "requested this mailing"),  # the requester, typed otherwise
+        ("Mallory", "not one of the configured approvers"),
+        ("Marie Second", None),
+    ]
     for attempt, (approver, _) in enumerate(answers):
         key = f"approve-open-edition-2028-{review.id}-{attempt}"
         wait_for(lambda key=key: _paused_on(key), 180, f"the approval form {key}")
         assert access_code_messages(sandbox) == []  # nothing goes out before the approval
-        resume_flow_run(_paused_on(key).id, run_input={
-            "approver": approver, "approved": True, "comment": "counts checked"})
+        resume_flow_run(
+            _paused_on(key).id,
+            run_input={"approver": approver, "approved": True, "comment": "counts checked"},
+        )
     runner.join(180)
     assert result["letters_rendered"] == result["dossiers_created"] > 0
     assert len(access_code_messages(sandbox)) == review.letters
     assert_exactly_once(engine, sandbox)
     with Session(engine) as session:
-        refused = session.exec(select(AuditEvent).where(
-            AuditEvent.action == "mailing.approval.refused_form")
-            .order_by(col(AuditEvent.id))).all()
-        approval = session.exec(select(AuditEvent).where(
-            AuditEvent.action == "mailing.approval")).one()
+        refused = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "mailing.approval.refused_form")
+            .order_by(col(AuditEvent.id))
+        ).all()
+        approval = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "mailing.approval")
+        ).one()
         review = session.get(MailingApproval, review.id)
     assert [e.detail["reason"] for e in refused] == [
         "approver: 'anne  PEETERS' requested this mailing; a second person must approve it",
-        "approver: 'Mallory' is not one of the configured approvers (SOCELEC_APPROVERS)"]
+        "approver: 'Mallory' is not one of the configured approvers (SOCELEC_APPROVERS)",
+    ]
     assert approval.actor == "prefect-ui:Marie Second"
     assert approval.detail | {"comment": None} == {
-        "approval": review.id, "approved": True, "approver": "Marie Second",
-        "requested_by": "Anne Peeters", "letters": review.letters, "comment": None}
+        "approval": review.id,
+        "approved": True,
+        "approver": "Marie Second",
+        "requested_by": "Anne Peeters",
+        "letters": review.letters,
+        "comment": None,
+    }
     assert (review.status, review.approver, review.requested_by) == (
-        "approved", "Marie Second", "Anne Peeters")
+        "approved",
+        "Marie Second",
+        "Anne Peeters",
+    )

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_campaign_reaches_each_company_once_and_a_rerun_sends_nothing(
-        prefect_server, engine, sandbox):
+    prefect_server, engine, sandbox
+):
     load_sample(engine, 135, open_edition=False)
     seed_sandbox(engine, sandbox)
     summary = open_edition(edition=2028, batch_size=60, yes=True)
@@ -33,7 +34,10 @@ def test_campaign_reaches_each_company_once_and_a_rerun_sends_nothing(
     with Session(engine) as session:
         dossiers = session.exec(
             select(Dossier.id, Dossier.dossier_number, Enterprise.enterprise_number)
-            .select_from(Dossier).join(TechnicalUnit).join(Enterprise)).all()
+            .select_from(Dossier)
+            .join(TechnicalUnit)
+            .join(Enterprise)
+        ).all()
         deliveries = session.exec(select(Delivery)).all()
     assert len(dossiers) >= 200  # "a few hundred dossiers"
     assert summary["dossiers_created"] == summary["letters_rendered"] == len(dossiers)

@@ -55,9 +55,11 @@ def make_non_digital(engine, delivery_ids: list[int]) -> None:
 
 def expected_letters(engine, delivery_ids: list[int]) -> Counter[tuple[str, str]]:
     with Session(engine) as session:
-        rows = session.exec(select(Dossier.dossier_number, Delivery.document_kind).join(
-            Delivery, col(Delivery.dossier_id) == col(Dossier.id)).where(
-            col(Delivery.id).in_(delivery_ids))).all()
+        rows = session.exec(
+            select(Dossier.dossier_number, Delivery.document_kind)
+            .join(Delivery, col(Delivery.dossier_id) == col(Dossier.id))
+            .where(col(Delivery.id).in_(delivery_ids))
+        ).all()
     return Counter(rows)
 
 
@@ -81,7 +83,8 @@ def print_dir(tmp_path) -> Path:
 
 
 def test_two_overlapping_builds_put_every_letter_in_exactly_one_batch(
-        engine, print_dir, monkeypatch):
+    engine, print_dir, monkeypatch
+):
     load_sample(engine, 6)
     letters = render_letters(engine)
     make_non_digital(engine, letters)
@@ -106,9 +109,12 @@ def test_two_overlapping_builds_put_every_letter_in_exactly_one_batch(
         if engine.dialect.name == "sqlite":
             return second_started.is_set()
         with engine.connect() as connection:
-            return connection.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar()
+            return connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
+            ).scalar()
 
     results: dict[str, object] = {}
 
@@ -126,8 +132,11 @@ def test_two_overlapping_builds_put_every_letter_in_exactly_one_batch(
         first.start()
         wait_for(picked.is_set, 60, "the first build to pick its letters")
         second.start()
-        wait_for(lambda: second_waits() or not second.is_alive(), 60,
-                 "the second build to wait for the first")
+        wait_for(
+            lambda: second_waits() or not second.is_alive(),
+            60,
+            "the second build to wait for the first",
+        )
         release.set()
         first.join(120)
         second.join(120)
@@ -149,7 +158,8 @@ def test_two_overlapping_builds_put_every_letter_in_exactly_one_batch(
 
 @pytest.mark.parametrize("crash", ["before-file", "after-file"])
 def test_a_batch_claimed_but_not_recorded_as_written_is_written_again_for_the_same_rows(
-        engine, print_dir, monkeypatch, crash):
+    engine, print_dir, monkeypatch, crash
+):
     load_sample(engine, 4)
     letters = render_letters(engine)
     make_non_digital(engine, letters)
@@ -168,8 +178,10 @@ def test_a_batch_claimed_but_not_recorded_as_written_is_written_again_for_the_sa
     assert Path(batch.path) == files[0] and batch.written_at is not None
     assert batch.letters == len(letters)
     # The run that records the batch reports it: the crashed one never could.
-    assert result == {"letters": len(letters), "batches": [{"path": batch.path,
-                                                            "letters": len(letters)}]}
+    assert result == {
+        "letters": len(letters),
+        "batches": [{"path": batch.path, "letters": len(letters)}],
+    }
     with Session(engine) as session:
         rows = session.exec(select(Delivery).where(col(Delivery.id).in_(letters))).all()
     assert {(r.print_batch_id, r.printed_at is not None) for r in rows} == {(batch.id, True)}
@@ -181,11 +193,13 @@ def broken(where: str, real=None):
         if real is None or kwargs.get("action") == "print.batch":
             raise RuntimeError(f"crashed while {where}")
         return real(*args, **kwargs)
+
     return crash
 
 
 def test_batches_with_passwords_are_deleted_after_the_retention_and_audited(
-        engine, print_dir, monkeypatch):
+    engine, print_dir, monkeypatch
+):
     from tasks.postal import delete_expired_print_batches
 
     load_sample(engine, 4)
@@ -196,10 +210,15 @@ def test_batches_with_passwords_are_deleted_after_the_retention_and_audited(
     make_non_digital(engine, access_codes[:2])
     old = build_print_batch.fn(2028, str(print_dir), "test", now=T0)["batches"][0]["path"]
     make_non_digital(engine, access_codes[2:])
-    newer = build_print_batch.fn(2028, str(print_dir), "test",
-                                 now=T0 + timedelta(days=20))["batches"][0]["path"]
-    passwords = {p for path in (old, newer) for page in PdfReader(path).pages
-                 for p in PASSWORD_RE.findall(page.extract_text())}
+    newer = build_print_batch.fn(2028, str(print_dir), "test", now=T0 + timedelta(days=20))[
+        "batches"
+    ][0]["path"]
+    passwords = {
+        p
+        for path in (old, newer)
+        for page in PdfReader(path).pages
+        for p in PASSWORD_RE.findall(page.extract_text())
+    }
     assert len(passwords) == len(access_codes)
 
     # 31 days after the first batches, 11 after the newer one; the default keeps 30 days.
@@ -211,8 +230,9 @@ def test_batches_with_passwords_are_deleted_after_the_retention_and_audited(
     assert by_path[newer].deleted_at is None and by_path[no_password].deleted_at is None
     assert delete_expired_print_batches.fn("test:clean-up", now=later) == 0  # once
     with Session(engine) as session:
-        events = session.exec(select(AuditEvent).where(
-            AuditEvent.action == "print.batch.deleted")).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "print.batch.deleted")
+        ).all()
     assert [e.detail["batch"] for e in events] == [by_path[old].id]
     assert events[0].actor == "test:clean-up" and events[0].detail["path"] == old
     assert not any(p in str(events[0].detail) for p in passwords)
@@ -224,21 +244,30 @@ def test_batches_with_passwords_are_deleted_after_the_retention_and_audited(
 
 
 def test_a_build_killed_while_writing_is_written_by_the_next_and_leaves_no_copy_past_retention(
-        engine, print_dir):
+    engine, print_dir
+):
     load_sample(engine, 3)
     letters = render_letters(engine)
     make_non_digital(engine, letters)
     # A worker process dies (no clean-up runs) with its batch claimed and the PDF complete in
     # its temporary file, before linking it into place.
     killed = subprocess.run(
-        [sys.executable, "-c", "import os, tasks.postal\n"
-         "os.link = lambda *args, **kwargs: os._exit(9)\n"
-         f"tasks.postal.build_print_batch.fn(2028, {str(print_dir)!r}, 'test:killed')\n"],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "import os, tasks.postal\n"
+            "os.link = lambda *args, **kwargs: os._exit(9)\n"
+            f"tasks.postal.build_print_batch.fn(2028, {str(print_dir)!r}, 'test:killed')\n",
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
     assert killed.returncode == 9
     [leftover] = print_dir.iterdir()
     assert leftover.stat().st_mode & 0o777 == 0o600 and PASSWORD_RE.search(
-        " ".join(page.extract_text() for page in PdfReader(leftover).pages))
+        " ".join(page.extract_text() for page in PdfReader(leftover).pages)
+    )
 
     result = build_print_batch.fn(2028, str(print_dir), "test:next", now=T0)
     [batch] = batches(engine)

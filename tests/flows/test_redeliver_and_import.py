@@ -32,7 +32,8 @@ def states(engine) -> Counter[str]:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_redeliver_sends_what_an_outage_left_and_prints_non_digital_letters_once(
-        prefect_server, engine, sandbox, monkeypatch):
+    prefect_server, engine, sandbox, monkeypatch
+):
     load_sample(engine, 30, open_edition=False)
     seed_sandbox(engine, sandbox)
     # The e-Box is down for the whole campaign: every letter fails after its retries.
@@ -53,8 +54,9 @@ def test_redeliver_sends_what_an_outage_left_and_prints_non_digital_letters_once
     [path] = result["print_batches"]
     batch = PdfReader(io.BytesIO(Path(path).read_bytes()))
     with Session(engine) as session:
-        letter_pages = session.exec(select(func.sum(Delivery.page_count)).where(
-            Delivery.state == "non_digital")).one()
+        letter_pages = session.exec(
+            select(func.sum(Delivery.page_count)).where(Delivery.state == "non_digital")
+        ).one()
     assert len(batch.pages) == letter_pages + after["non_digital"]  # one address sheet each
     first_sheet = " ".join(batch.pages[0].extract_text().split())  # lines wrap in the window
     assert any(text in first_sheet for text in (ATTENTION.fr, ATTENTION.nl, ATTENTION.de))
@@ -63,9 +65,11 @@ def test_redeliver_sends_what_an_outage_left_and_prints_non_digital_letters_once
     assert again["printed"] == 0 and again["delivered"] == {}
     assert again["print_batches_deleted"] == 0 and Path(path).exists()  # kept for 30 days
     with get_client(sync_client=True) as client:
-        [summary] = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["redeliver-2028-summary"])), limit=1,
-            sort=ArtifactSort.CREATED_DESC)
+        [summary] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["redeliver-2028-summary"])),
+            limit=1,
+            sort=ArtifactSort.CREATED_DESC,
+        )
     assert "- print batches with passwords deleted (older than 30 days): 0" in summary.data
 
 

@@ -29,7 +29,7 @@ def test_a_typo_in_a_dossier_number_is_caught():
     digits = [i for i, c in enumerate(number) if c.isdigit()]
     for position in digits:
         digit = number[position]
-        typo = number[:position] + str((int(digit) + 1) % 10) + number[position + 1:]
+        typo = number[:position] + str((int(digit) + 1) % 10) + number[position + 1 :]
         assert not is_valid_dossier_number(typo), typo
 
 

@@ -15,8 +15,16 @@ from tests.factories import load_sample
 def add_rendered(engine, edition) -> list[int]:
     with Session(engine) as session:
         dossiers = session.exec(select(Dossier).where(Dossier.edition_id == edition.id)).all()
-        rows = [Delivery(dossier_id=d.id, document_kind="brochure", step_code="campaign",
-                         state="rendered", idempotency_key=f"k-{d.id}") for d in dossiers]
+        rows = [
+            Delivery(
+                dossier_id=d.id,
+                document_kind="brochure",
+                step_code="campaign",
+                state="rendered",
+                idempotency_key=f"k-{d.id}",
+            )
+            for d in dossiers
+        ]
         session.add_all(rows)
         session.commit()
         return [r.id for r in rows]
@@ -25,6 +33,7 @@ def add_rendered(engine, edition) -> list[int]:
 def test_open_dossiers_is_idempotent(engine):
     edition = load_sample(engine, 20)
     from models.campaign import open_dossiers
+
     with Session(engine) as session:
         again = open_dossiers(session, edition)
         unknown = open_dossiers(session, edition, ["0403170701"])
@@ -62,10 +71,15 @@ def test_a_dead_worker_s_lease_expires(engine):
     past = datetime.now(UTC) - timedelta(minutes=10)
     with Session(engine) as session:
         assert claim_deliveries(session, "dead", edition_id=edition.id, limit=100, now=past) == ids
-        assert claim_deliveries(session, "alive", edition_id=edition.id, limit=100,
-                                lease=timedelta(minutes=30)) == []
-        assert claimed_elsewhere(session, edition_id=edition.id,
-                                 lease=timedelta(minutes=30)) == len(ids)
+        assert (
+            claim_deliveries(
+                session, "alive", edition_id=edition.id, limit=100, lease=timedelta(minutes=30)
+            )
+            == []
+        )
+        assert claimed_elsewhere(
+            session, edition_id=edition.id, lease=timedelta(minutes=30)
+        ) == len(ids)
         assert claim_deliveries(session, "alive", edition_id=edition.id, limit=100) == ids
 
 

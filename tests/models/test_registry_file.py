@@ -8,11 +8,23 @@ from models.registry_file import COLUMNS, RegistryFileError, parse_registry
 from models.registry_sample import sample_registry
 
 GOOD = {
-    "enterprise_number": "0403170701", "enterprise_name": "Janssens Bouw NV", "language": "nl",
-    "street": "Kerkstraat 1", "postal_code": "2000", "city": "Antwerpen", "unit_code": "1",
-    "unit_name": "Vestiging Antwerpen", "unit_street": "Kerkstraat 1", "unit_postal_code": "2000",
-    "unit_city": "Antwerpen", "bodies": "CPPT+CE", "workers_blue_collar": "60",
-    "workers_white_collar": "50", "workers_young": "10", "workers_cadre": "5", "ce_exists": "no",
+    "enterprise_number": "0403170701",
+    "enterprise_name": "Janssens Bouw NV",
+    "language": "nl",
+    "street": "Kerkstraat 1",
+    "postal_code": "2000",
+    "city": "Antwerpen",
+    "unit_code": "1",
+    "unit_name": "Vestiging Antwerpen",
+    "unit_street": "Kerkstraat 1",
+    "unit_postal_code": "2000",
+    "unit_city": "Antwerpen",
+    "bodies": "CPPT+CE",
+    "workers_blue_collar": "60",
+    "workers_white_collar": "50",
+    "workers_young": "10",
+    "workers_cadre": "5",
+    "ce_exists": "no",
     "officer_ssin": "",
 }
 
@@ -33,8 +45,10 @@ def test_sample_registry_is_valid_and_has_the_2024_mix():
     units = parse_registry(sample_registry(2000, seed=1).encode())
     enterprises = {u.enterprise.enterprise_number: u.enterprise for u in units}
     assert len(enterprises) == 2000
-    share = {lang: sum(e.language == lang for e in enterprises.values()) / 2000
-             for lang in ("nl", "fr", "de")}
+    share = {
+        lang: sum(e.language == lang for e in enterprises.values()) / 2000
+        for lang in ("nl", "fr", "de")
+    }
     assert 0.58 < share["nl"] < 0.67 and 0.32 < share["fr"] < 0.41 and share["de"] < 0.03
     # 2024: 11,569 dossiers for 7,402 companies (reference § 4), multi-unit ones included.
     dossiers = sum(u.has_cppt + u.has_ce for u in units)
@@ -47,8 +61,16 @@ def test_same_seed_same_file():
 
 
 def test_good_row_parses_with_normalised_values():
-    (unit,) = parse_registry(csv_of({**GOOD, "enterprise_number": "BE 0403.170.701",
-                                     "language": " NL ", "bodies": "ce + cppt"}))
+    (unit,) = parse_registry(
+        csv_of(
+            {
+                **GOOD,
+                "enterprise_number": "BE 0403.170.701",
+                "language": " NL ",
+                "bodies": "ce + cppt",
+            }
+        )
+    )
     assert unit.enterprise.enterprise_number == "0403170701"
     assert unit.enterprise.language == "nl"
     assert (unit.has_cppt, unit.has_ce) == (True, True)
@@ -68,10 +90,14 @@ def test_semicolons_and_bom_are_accepted():
         ({"bodies": "OR"}, "line 2: bodies: must be CPPT or CPPT+CE"),
         ({"bodies": "CE"}, "line 2: bodies: a CE goes with a CPPT"),
         ({"bodies": "CPPT"}, "line 2: bodies: a unit with 120 workers elects a CE"),
-        ({"workers_blue_collar": "0", "workers_white_collar": "30"},
-         "line 2: bodies: a CPPT needs 50 or more workers"),
-        ({"workers_blue_collar": "20", "workers_white_collar": "40"},
-         "line 2: bodies: a CE needs 100 or more workers, or 50 or more with an existing CE"),
+        (
+            {"workers_blue_collar": "0", "workers_white_collar": "30"},
+            "line 2: bodies: a CPPT needs 50 or more workers",
+        ),
+        (
+            {"workers_blue_collar": "20", "workers_white_collar": "40"},
+            "line 2: bodies: a CE needs 100 or more workers, or 50 or more with an existing CE",
+        ),
         ({"workers_young": "-3"}, "line 2: workers_young: must be a whole number"),
         ({"workers_cadre": "80"}, "line 2: workers_cadre: cadres are white-collar workers"),
         ({"officer_ssin": "85073003320"}, "line 2: officer_ssin: is not a valid national"),
@@ -92,13 +118,19 @@ def test_existing_ce_is_renewed_from_50_workers():
 
 
 def test_every_bad_row_is_reported_not_only_the_first():
-    rows = [GOOD, {**GOOD, "unit_code": "2", "language": "xx"},
-            {**GOOD, "unit_code": "3", "enterprise_number": "123"}, {**GOOD}]
+    rows = [
+        GOOD,
+        {**GOOD, "unit_code": "2", "language": "xx"},
+        {**GOOD, "unit_code": "3", "enterprise_number": "123"},
+        {**GOOD},
+    ]
     errors = errors_of(csv_of(*rows))
     assert any(e.startswith("line 3: language") for e in errors)
     assert any(e.startswith("line 4: enterprise_number") for e in errors)
-    assert any(e.startswith("line 5: unit_code: duplicate: same enterprise and unit as line 2")
-               for e in errors)
+    assert any(
+        e.startswith("line 5: unit_code: duplicate: same enterprise and unit as line 2")
+        for e in errors
+    )
 
 
 def test_enterprise_columns_must_agree_across_its_units():
@@ -113,7 +145,8 @@ def test_ssin_value_is_never_echoed():
 
 def test_missing_and_unknown_columns():
     assert errors_of(b"enterprise_number,language\n0403170701,nl\n")[0].startswith(
-        "line 1: header: missing column(s): enterprise_name")
+        "line 1: header: missing column(s): enterprise_name"
+    )
     data = csv_of(GOOD).replace(b"officer_ssin", b"officer_nrn", 1)
     assert errors_of(data) == ["line 1: header: unknown column(s): officer_nrn"]
 

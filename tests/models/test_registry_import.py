@@ -13,8 +13,10 @@ from models.registry_sample import sample_registry
 
 def counts(engine) -> tuple[int, int]:
     with Session(engine) as session:
-        return (session.exec(select(func.count()).select_from(Enterprise)).one(),
-                session.exec(select(func.count()).select_from(TechnicalUnit)).one())
+        return (
+            session.exec(select(func.count()).select_from(Enterprise)).one(),
+            session.exec(select(func.count()).select_from(TechnicalUnit)).one(),
+        )
 
 
 def load(engine, text: str):
@@ -48,8 +50,9 @@ def test_corrected_file_updates_in_place(engine):
     assert report.enterprises_updated == 1 and report.enterprises_created == 0
     assert report.changed_fields == {"name": 1}
     with Session(engine) as session:
-        names = session.exec(select(Enterprise.name).where(
-            Enterprise.enterprise_number == fields[0])).all()
+        names = session.exec(
+            select(Enterprise.name).where(Enterprise.enterprise_number == fields[0])
+        ).all()
     assert names == ["Corrected Name NV"]
 
 
@@ -65,8 +68,7 @@ def test_units_missing_from_a_newer_file_are_kept_and_reported(engine):
 def test_import_writes_an_audit_event(engine):
     load(engine, sample_registry(3, seed=6))
     with Session(engine) as session:
-        event = session.exec(select(AuditEvent).where(
-            AuditEvent.action == "registry.import")).one()
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "registry.import")).one()
     assert event.actor == "test" and event.detail["enterprises_created"] == 3
 
 

@@ -67,12 +67,19 @@ def campaign_codes(engine, prefect_server, sandbox) -> list[Officer]:
     in_threads(open_edition)(edition=2028, batch_size=50, yes=True)
     with Session(engine) as session:
         rows = session.exec(
-            select(Dossier.id, Dossier.dossier_number, Enterprise.enterprise_number,
-                   Enterprise.language)
-            .select_from(Dossier).join(TechnicalUnit).join(Enterprise)
+            select(
+                Dossier.id,
+                Dossier.dossier_number,
+                Enterprise.enterprise_number,
+                Enterprise.language,
+            )
+            .select_from(Dossier)
+            .join(TechnicalUnit)
+            .join(Enterprise)
             .join(Delivery, Delivery.dossier_id == Dossier.id)
             .where(Delivery.document_kind == "access-code", Delivery.state == "sent")
-            .order_by(Dossier.id)).all()
+            .order_by(Dossier.id)
+        ).all()
     officers = []
     for language in ("fr", "nl"):
         dossier_id, number, enterprise, _ = next(r for r in rows if r[3] == language)

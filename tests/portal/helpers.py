@@ -74,34 +74,55 @@ def officer_dossier(
         else:
             base = 2_000_000 + serial
             enterprise = Enterprise(
-                enterprise_number=f"{base:08d}{97 - base % 97:02d}", name=name,
-                language=language, street="Rue de la Gare 12", postal_code="4000", city="Liège",
+                enterprise_number=f"{base:08d}{97 - base % 97:02d}",
+                name=name,
+                language=language,
+                street="Rue de la Gare 12",
+                postal_code="4000",
+                city="Liège",
             )
             blue, white, young, cadre = workers
             unit = TechnicalUnit(
-                enterprise=enterprise, code=f"U{serial}", name=f"Siège {serial}",
-                street="Rue de la Gare 12", postal_code="4000", city="Liège",
-                workers_blue_collar=blue, workers_white_collar=white, workers_young=young,
-                workers_cadre=cadre, has_cppt=True, has_ce=body == "CE",
+                enterprise=enterprise,
+                code=f"U{serial}",
+                name=f"Siège {serial}",
+                street="Rue de la Gare 12",
+                postal_code="4000",
+                city="Liège",
+                workers_blue_collar=blue,
+                workers_white_collar=white,
+                workers_young=young,
+                workers_cadre=cadre,
+                has_cppt=True,
+                has_ce=body == "CE",
             )
             session.add(unit)
             session.flush()
         dossier = Dossier(
-            edition_id=edition.id, technical_unit_id=unit.id, body=body,
+            edition_id=edition.id,
+            technical_unit_id=unit.id,
+            body=body,
             dossier_number=dossier_number(year, body, unit.id),
-            password_hash=hash_password(password), election_day=election_day,
+            password_hash=hash_password(password),
+            election_day=election_day,
         )
         session.add(dossier)
         session.flush()
         for kind, step_code, state in deliveries:
             sent = state == "sent"
-            session.add(Delivery(
-                dossier_id=dossier.id, document_kind=kind, step_code=step_code, state=state,
-                idempotency_key=str(uuid.uuid4()), language=language,
-                message_id=f"msg-{uuid.uuid4().hex[:12]}" if sent else None,
-                sent_at=datetime(2027, 12, 3, 7, tzinfo=UTC) if sent else None,
-                error_code="INVALID_INPUT" if state in ("failed", "rejected") else None,
-            ))
+            session.add(
+                Delivery(
+                    dossier_id=dossier.id,
+                    document_kind=kind,
+                    step_code=step_code,
+                    state=state,
+                    idempotency_key=str(uuid.uuid4()),
+                    language=language,
+                    message_id=f"msg-{uuid.uuid4().hex[:12]}" if sent else None,
+                    sent_at=datetime(2027, 12, 3, 7, tzinfo=UTC) if sent else None,
+                    error_code="INVALID_INPUT" if state in ("failed", "rejected") else None,
+                )
+            )
         session.commit()
         return Officer(dossier.id, dossier.dossier_number, password)
 

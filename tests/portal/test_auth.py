@@ -64,10 +64,15 @@ def test_login_accepts_the_number_and_password_as_people_type_them(client, engin
     officer = officer_dossier(engine)
     typed = officer.number.lower().replace("-", " - ", 1)
     page = client.get("/login")
-    response = client.post("/login", data={
-        "csrf_token": csrf_of(page.text), "dossier_number": typed,
-        "password": officer.password.replace("-", "").lower(),
-    }, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": typed,
+            "password": officer.password.replace("-", "").lower(),
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
 
 
@@ -80,10 +85,14 @@ def test_a_wrong_password_and_an_unknown_number_get_the_same_generic_message(cli
     officer = officer_dossier(engine)
     wrong = log_in(client, officer, password="AAAAA-BBBBB-CCCCC")
     page = client.get("/login")
-    unknown = client.post("/login", data={
-        "csrf_token": csrf_of(page.text), "dossier_number": unknown_number(),
-        "password": officer.password,
-    })
+    unknown = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": unknown_number(),
+            "password": officer.password,
+        },
+    )
     assert wrong.status_code == unknown.status_code == 401
     message = "Le numéro de dossier ou le mot de passe est incorrect."
     assert message in text(wrong) and message in text(unknown)
@@ -94,22 +103,30 @@ def test_an_unknown_number_costs_a_password_verification_too(client, monkeypatch
     """Same argon2 work for a number that does not exist: timing does not reveal numbers."""
     calls = []
     real = portal.login.verify_password
-    monkeypatch.setattr(portal.login, "verify_password",
-                        lambda h, p: calls.append(h) or real(h, p))
+    monkeypatch.setattr(portal.login, "verify_password", lambda h, p: calls.append(h) or real(h, p))
     page = client.get("/login")
-    client.post("/login", data={"csrf_token": csrf_of(page.text),
-                                "dossier_number": unknown_number(),
-                                "password": "AAAAA-BBBBB-CCCCC"})
+    client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": unknown_number(),
+            "password": "AAAAA-BBBBB-CCCCC",
+        },
+    )
     assert len(calls) == 1 and calls[0].startswith("$argon2id$")
 
 
 def test_a_malformed_number_is_refused_with_the_rule_and_counts_nothing(client, engine):
     officer = officer_dossier(engine)
     page = client.get("/login")
-    response = client.post("/login", data={
-        "csrf_token": csrf_of(page.text), "dossier_number": officer.number[:-2] + "00",
-        "password": officer.password,
-    })
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": officer.number[:-2] + "00",
+            "password": officer.password,
+        },
+    )
     assert response.status_code == 422
     assert "28-CPPT-000412-51" in response.text  # the rule shows the expected form
     assert 'aria-invalid="true"' in response.text
@@ -136,8 +153,14 @@ def test_wrong_passwords_lock_the_dossier_in_the_database_until_a_stated_time(
     assert log_in(client, officer).status_code == 303
     assert dossier_row(engine, officer).failed_logins == 0
     with Session(engine) as session:
-        actions = [e.action for e in session.exec(
-            select(AuditEvent).where(AuditEvent.subject == officer.number).order_by(AuditEvent.id))]
+        actions = [
+            e.action
+            for e in session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.subject == officer.number)
+                .order_by(AuditEvent.id)
+            )
+        ]
     assert actions.count("portal.login_failed") == portal_settings.lockout_threshold
     assert "portal.lockout" in actions and "portal.login_refused_locked" in actions
     assert actions[-1] == "portal.login"
@@ -161,9 +184,16 @@ def test_unknown_numbers_lock_like_real_ones(client, portal_settings):
     statuses = []
     for _ in range(portal_settings.lockout_threshold):
         page = client.get("/login")
-        statuses.append(client.post("/login", data={
-            "csrf_token": csrf_of(page.text), "dossier_number": number,
-            "password": "WRONG-WRONG-WRONG"}).status_code)
+        statuses.append(
+            client.post(
+                "/login",
+                data={
+                    "csrf_token": csrf_of(page.text),
+                    "dossier_number": number,
+                    "password": "WRONG-WRONG-WRONG",
+                },
+            ).status_code
+        )
     assert statuses[:-1] == [401] * (portal_settings.lockout_threshold - 1)
     assert statuses[-1] == 423
 
@@ -184,12 +214,19 @@ def test_one_address_is_throttled_across_dossiers(engine, clock):
 def test_a_post_without_the_csrf_token_is_refused(client, engine):
     officer = officer_dossier(engine)
     client.get("/login")
-    response = client.post("/login", data={"dossier_number": officer.number,
-                                            "password": officer.password})
+    response = client.post(
+        "/login", data={"dossier_number": officer.number, "password": officer.password}
+    )
     assert response.status_code == 403
     assert "formulaire a expiré" in text(response)
-    forged = client.post("/login", data={"csrf_token": "forged", "dossier_number": officer.number,
-                                          "password": officer.password})
+    forged = client.post(
+        "/login",
+        data={
+            "csrf_token": "forged",
+            "dossier_number": officer.number,
+            "password": officer.password,
+        },
+    )
     assert forged.status_code == 403
     with Session(engine) as session:
         assert not session.exec(select(AuditEvent).where(AuditEvent.action == "portal.login")).all()
@@ -204,7 +241,9 @@ def test_one_dossiers_session_cannot_read_another_dossier(client, engine):
         assert response.status_code == 404, path
         assert theirs.number not in response.text.replace(f"/dossiers/{theirs.number}", "")
     refused = post_form(
-        client, f"/dossiers/{mine.number}", f"/dossiers/{theirs.number}/election-day",
+        client,
+        f"/dossiers/{mine.number}",
+        f"/dossiers/{theirs.number}/election-day",
         {"election_day": "2028-05-08"},
     )
     assert refused.status_code == 404
@@ -241,9 +280,11 @@ def test_a_form_sent_after_the_session_expired_leads_back_to_its_page(client, en
     url = f"/dossiers/{officer.number}"
     token = csrf_of(client.get(url).text)
     clock.advance(hours=1)
-    response = client.post(f"{url}/election-day", data={"csrf_token": token,
-                                                         "election_day": "2028-05-08"},
-                           follow_redirects=False)
+    response = client.post(
+        f"{url}/election-day",
+        data={"csrf_token": token, "election_day": "2028-05-08"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert response.headers["location"] == f"/login?next={url}"
     assert dossier_row(engine, officer).election_day is None
@@ -259,24 +300,46 @@ def test_login_goes_back_to_the_requested_page_but_never_to_another_site(client,
     asked = client.get(f"/dossiers/{officer.number}/stop", follow_redirects=False)
     login_url = asked.headers["location"]
     page = client.get(login_url)
-    response = client.post("/login", data={
-        "csrf_token": csrf_of(page.text), "dossier_number": officer.number,
-        "password": officer.password, "next": f"/dossiers/{officer.number}/stop"},
-        follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": officer.number,
+            "password": officer.password,
+            "next": f"/dossiers/{officer.number}/stop",
+        },
+        follow_redirects=False,
+    )
     assert response.headers["location"] == f"/dossiers/{officer.number}/stop"
     client.cookies.clear()
     page = client.get("/login")
-    response = client.post("/login", data={
-        "csrf_token": csrf_of(page.text), "dossier_number": officer.number,
-        "password": officer.password, "next": "//evil.example/phish"}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": officer.number,
+            "password": officer.password,
+            "next": "//evil.example/phish",
+        },
+        follow_redirects=False,
+    )
     assert response.headers["location"] == f"/dossiers/{officer.number}"
-    assert client.get("/language/nl?next=https://evil.example",
-                      follow_redirects=False).headers["location"] == "/"
+    assert (
+        client.get("/language/nl?next=https://evil.example", follow_redirects=False).headers[
+            "location"
+        ]
+        == "/"
+    )
 
 
-@pytest.mark.parametrize(("language", "heading"), [
-    ("fr", "Votre dossier"), ("nl", "Uw dossier"), ("de", "Ihr Dossier"),
-])
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("fr", "Votre dossier"),
+        ("nl", "Uw dossier"),
+        ("de", "Ihr Dossier"),
+    ],
+)
 def test_pages_speak_the_enterprises_language_and_the_switcher_overrides_it(
     client, engine, language, heading
 ):

@@ -23,8 +23,13 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "portal"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -45,8 +50,9 @@ def browser():
 def page(one_backend, browser, app):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with running_portal(app) as base_url:
-        context = browser.new_context(base_url=base_url, accept_downloads=True,
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            base_url=base_url, accept_downloads=True, viewport={"width": 1280, "height": 900}
+        )
         page = context.new_page()
         yield page
         context.close()

@@ -30,11 +30,19 @@ def _free_port() -> int:
 
 def test_socelec_portal_serves_until_interrupted(one_backend, database_url, tmp_path):
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOCELEC_DATABASE_URL": database_url,
-           "SOCELEC_DATA_DIR": str(tmp_path / "var")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SOCELEC_DATABASE_URL": database_url,
+        "SOCELEC_DATA_DIR": str(tmp_path / "var"),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "portal", "--port", str(port), "--as-of", "2028-03-20"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30

@@ -55,15 +55,16 @@ def test_choosing_y_recalculates_the_calendar(client, engine):
     page = text(client.get(url))
     assert re.search(r'id="step-X-60".*?18 décembre 2027', page, re.S)
     with Session(engine) as session:
-        events = session.exec(select(AuditEvent).where(
-            AuditEvent.action == "portal.election_day")).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "portal.election_day")
+        ).all()
     assert [(e.detail["before"], e.detail["after"]) for e in events] == [
-        (None, "2028-05-08"), ("2028-05-08", "2028-05-16")]
+        (None, "2028-05-08"),
+        ("2028-05-08", "2028-05-16"),
+    ]
 
 
-def test_a_y_that_breaks_a_rule_is_refused_with_the_rule_and_changes_nothing(
-    client, engine, clock
-):
+def test_a_y_that_breaks_a_rule_is_refused_with_the_rule_and_changes_nothing(client, engine, clock):
     officer, url = logged_in(client, engine)
     cases = {
         "2028-05-14": "n'est pas un jour ouvrable",  # Sunday
@@ -117,12 +118,17 @@ def test_statuses_and_the_officers_confirmations(client, engine, clock):
 
 
 def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
-    officer, url = logged_in(client, engine, election_day=Y, deliveries=(
-        ("access-code", "access-code", "sent"),
-        ("reminder-X-60", "X-60", "sent"),
-        ("reminder-X-35", "X-35", "failed"),
-        ("phase-pre_procedure", "phase:pre_procedure", "non_digital"),
-    ))
+    officer, url = logged_in(
+        client,
+        engine,
+        election_day=Y,
+        deliveries=(
+            ("access-code", "access-code", "sent"),
+            ("reminder-X-60", "X-60", "sent"),
+            ("reminder-X-35", "X-35", "failed"),
+            ("phase-pre_procedure", "phase:pre_procedure", "non_digital"),
+        ),
+    )
     on_day(client, clock, officer, date(2028, 1, 10))
     page = text(client.get(url))
     x60 = re.search(r'id="step-X-60".*?</tr>', page, re.S).group(0)
@@ -132,7 +138,7 @@ def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
     assert "l'envoi a échoué (INVALID_INPUT)" in x35
     x_day = re.search(r'id="step-X".*?</tr>', page, re.S).group(0)
     assert "pas encore dû (prévu à partir du 8 février 2028)" in x_day  # X: on the day
-    others = page[page.index("Autres messages du SPF"):]
+    others = page[page.index("Autres messages du SPF") :]
     # Each with the subject it bears in the e-Box, so the officer finds it there.
     assert f"Élections sociales 2028 – vos codes d'accès – dossier {officer.number}" in others
     assert "nouvelle phase : Procédure préélectorale" in others
@@ -142,14 +148,17 @@ def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
 def calendar_events(client, url) -> dict[str, tuple[date, int]]:
     """UID → (start, SEQUENCE) of each event of the dossier's calendar download."""
     response = client.get(f"{url}/calendar.ics")
-    assert response.status_code == 200 and response.content == client.get(
-        f"{url}/calendar.ics").content  # the same file for the same dossier
-    return {str(e["UID"]): (e.decoded("DTSTART"), e.decoded("SEQUENCE"))
-            for e in ICalendar.from_ical(response.content).walk("VEVENT")}
+    assert (
+        response.status_code == 200
+        and response.content == client.get(f"{url}/calendar.ics").content
+    )  # the same file for the same dossier
+    return {
+        str(e["UID"]): (e.decoded("DTSTART"), e.decoded("SEQUENCE"))
+        for e in ICalendar.from_ical(response.content).walk("VEVENT")
+    }
 
 
-def test_the_calendar_events_are_the_dossiers_own_and_a_new_y_raises_their_sequence(
-        client, engine):
+def test_the_calendar_events_are_the_dossiers_own_and_a_new_y_raises_their_sequence(client, engine):
     ce, url = logged_in(client, engine, body="CE")
     post_form(client, url, f"{url}/election-day", {"election_day": Y.isoformat()})
     first = calendar_events(client, url)

@@ -44,12 +44,16 @@ def _log_in(base_url: str, number: str, password: str) -> Officer:
     with httpx.Client(base_url=base_url) as client:
         page = client.get("/login")
         cookie = _session_cookie(page, "")
-        answer = client.post("/login", headers={"Cookie": f"{SESSION_COOKIE}={cookie}"}, data={
-            "csrf_token": csrf_of(page.text), "dossier_number": number, "password": password})
+        answer = client.post(
+            "/login",
+            headers={"Cookie": f"{SESSION_COOKIE}={cookie}"},
+            data={"csrf_token": csrf_of(page.text), "dossier_number": number, "password": password},
+        )
         assert answer.status_code == 303
         cookie = _session_cookie(answer, cookie)
-        dossier = client.get(f"/dossiers/{number}",
-                             headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
+        dossier = client.get(
+            f"/dossiers/{number}", headers={"Cookie": f"{SESSION_COOKIE}={cookie}"}
+        )
         assert dossier.status_code == 200
         return Officer(number, _session_cookie(dossier, cookie), csrf_of(dossier.text))
 
@@ -79,7 +83,12 @@ def fuzz(base_url: str, call) -> int:
             def never_a_server_error(case):
                 response = call(case)
                 assert response.status_code < 500, (
-                    case.method, case.path, case.path_parameters, case.body, response.text[:300])
+                    case.method,
+                    case.path,
+                    case.path_parameters,
+                    case.body,
+                    response.text[:300],
+                )
 
             try:
                 never_a_server_error()
@@ -90,7 +99,9 @@ def fuzz(base_url: str, call) -> int:
 
 
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES, deadline=None, database=None,
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
@@ -108,8 +119,7 @@ def test_an_officers_requests_never_get_a_server_error(served):
             case.path_parameters["number"] = officer.number
         if isinstance(case.body, dict) and case.path != "/logout":
             case.body["csrf_token"] = officer.csrf_token
-        return case.call(session=session,
-                         headers={"Cookie": f"{SESSION_COOKIE}={officer.cookie}"})
+        return case.call(session=session, headers={"Cookie": f"{SESSION_COOKIE}={officer.cookie}"})
 
     with requests.Session() as session:
         assert fuzz(base_url, as_officer) >= 11

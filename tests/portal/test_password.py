@@ -16,8 +16,12 @@ def test_changing_the_password(client, other_client, engine):
     url = f"/dossiers/{officer.number}"
     log_in(client, officer)
     log_in(other_client, officer)  # another browser of the same officer
-    response = post_form(client, f"{url}/password", f"{url}/password", {
-        "current_password": officer.password, "new_password": NEW, "confirmation": NEW})
+    response = post_form(
+        client,
+        f"{url}/password",
+        f"{url}/password",
+        {"current_password": officer.password, "new_password": NEW, "confirmation": NEW},
+    )
     assert response.status_code == 303
     assert "Mot de passe changé" in text(client.get(url))
     assert "Vous utilisez encore le mot de passe" not in text(client.get(url))
@@ -29,7 +33,8 @@ def test_changing_the_password(client, other_client, engine):
     with Session(engine) as session:
         details = repr([e.detail for e in session.exec(select(AuditEvent))])
     assert "portal.password_change" in repr(
-        [e.action for e in Session(engine).exec(select(AuditEvent))])
+        [e.action for e in Session(engine).exec(select(AuditEvent))]
+    )
     assert NEW not in details and officer.password not in details
 
 
@@ -39,16 +44,38 @@ def test_password_rules_are_named_and_change_nothing(client, engine):
     log_in(client, officer)
     before = dossier_row(engine, officer).password_hash
     cases = [
-        ({"current_password": "WRONG-WRONG-WRONG", "new_password": NEW, "confirmation": NEW},
-         "Le mot de passe actuel est incorrect"),
-        ({"current_password": officer.password, "new_password": "court", "confirmation": "court"},
-         "au moins 12 caractères"),
-        ({"current_password": officer.password, "new_password": NEW, "confirmation": NEW + "!"},
-         "La confirmation ne correspond pas"),
-        ({"current_password": officer.password, "new_password": "aaaa-aaaa-aaaa-aaaa",
-          "confirmation": "aaaa-aaaa-aaaa-aaaa"}, "trop simple"),
-        ({"current_password": officer.password, "new_password": officer.password.lower(),
-          "confirmation": officer.password.lower()}, "doit différer de l'actuel"),
+        (
+            {"current_password": "WRONG-WRONG-WRONG", "new_password": NEW, "confirmation": NEW},
+            "Le mot de passe actuel est incorrect",
+        ),
+        (
+            {
+                "current_password": officer.password,
+                "new_password": "court",
+                "confirmation": "court",
+            },
+            "au moins 12 caractères",
+        ),
+        (
+            {"current_password": officer.password, "new_password": NEW, "confirmation": NEW + "!"},
+            "La confirmation ne correspond pas",
+        ),
+        (
+            {
+                "current_password": officer.password,
+                "new_password": "aaaa-aaaa-aaaa-aaaa",
+                "confirmation": "aaaa-aaaa-aaaa-aaaa",
+            },
+            "trop simple",
+        ),
+        (
+            {
+                "current_password": officer.password,
+                "new_password": officer.password.lower(),
+                "confirmation": officer.password.lower(),
+            },
+            "doit différer de l'actuel",
+        ),
     ]
     for data, rule in cases:
         response = post_form(client, f"{url}/password", f"{url}/password", data)

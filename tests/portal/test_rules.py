@@ -33,8 +33,13 @@ NOW = datetime(2028, 1, 1, tzinfo=UTC)
 
 def test_lockout_every_series_of_failures_locks_twice_as_long_up_to_a_ceiling():
     def lock(failures: int):
-        until = lock_until(failures, NOW, threshold=5, first_lock=timedelta(minutes=15),
-                           longest_lock=timedelta(hours=24))
+        until = lock_until(
+            failures,
+            NOW,
+            threshold=5,
+            first_lock=timedelta(minutes=15),
+            longest_lock=timedelta(hours=24),
+        )
         return None if until is None else until - NOW
 
     assert [lock(n) for n in range(1, 5)] == [None] * 4
@@ -45,19 +50,28 @@ def test_lockout_every_series_of_failures_locks_twice_as_long_up_to_a_ceiling():
     assert lock(500) == timedelta(hours=24)
 
 
-@pytest.mark.parametrize(("body", "workforce", "expected"), [
-    ("CPPT", Workforce(60, 40, 30, 20), ("blue_collar", "white_collar", "young")),
-    ("CE", Workforce(60, 40, 30, 20), ("blue_collar", "white_collar", "young", "cadre")),
-    ("CE", Workforce(0, 140, 24, 14), ("white_collar",)),
-])
+@pytest.mark.parametrize(
+    ("body", "workforce", "expected"),
+    [
+        ("CPPT", Workforce(60, 40, 30, 20), ("blue_collar", "white_collar", "young")),
+        ("CE", Workforce(60, 40, 30, 20), ("blue_collar", "white_collar", "young", "cadre")),
+        ("CE", Workforce(0, 140, 24, 14), ("white_collar",)),
+    ],
+)
 def test_stoppable_categories_follow_reference_3_3(body, workforce, expected):
     assert stoppable_categories(body, workforce) == expected
 
 
 def test_a_stop_is_possible_from_x_plus_36_to_x_plus_79_only():
     calendar = compute_calendar(EDITION, Y)
-    common = dict(status="open", calendar=calendar, kind="complete", categories=(),
-                  stoppable=("blue_collar", "white_collar"), already_stopped=())
+    common = dict(
+        status="open",
+        calendar=calendar,
+        kind="complete",
+        categories=(),
+        stoppable=("blue_collar", "white_collar"),
+        already_stopped=(),
+    )
     with pytest.raises(RuleError) as refused:
         check_stop(today=date(2028, 3, 14), **common)
     assert (refused.value.field, refused.value.rule) == ("kind", "error.outside_stop_window")
@@ -69,18 +83,22 @@ def test_a_stop_is_possible_from_x_plus_36_to_x_plus_79_only():
 
 def test_a_second_partial_stop_adds_to_the_first():
     calendar = compute_calendar(EDITION, Y)
-    stopped = check_stop(status="open", calendar=calendar, today=date(2028, 3, 20),
-                         kind="partial", categories=["young"],
-                         stoppable=("blue_collar", "white_collar", "young"),
-                         already_stopped=("white_collar",))
+    stopped = check_stop(
+        status="open",
+        calendar=calendar,
+        today=date(2028, 3, 20),
+        kind="partial",
+        categories=["young"],
+        stoppable=("blue_collar", "white_collar", "young"),
+        already_stopped=("white_collar",),
+    )
     assert stopped == ("white_collar", "young")
 
 
 def test_y_rules():
     today = date(2028, 2, 10)
     offered = day_choices(EDITION, today)
-    assert [c.y_day for c in offered][:3] == [date(2028, 5, 8), date(2028, 5, 9),
-                                             date(2028, 5, 10)]
+    assert [c.y_day for c in offered][:3] == [date(2028, 5, 8), date(2028, 5, 9), date(2028, 5, 10)]
     assert not offered[0].available and offered[-1].available
     assert date(2028, 5, 25) not in [c.y_day for c in offered]  # Ascension Day is a holiday
     check_change(EDITION, "open", date(2028, 5, 19), date(2028, 5, 16), today)
@@ -102,8 +120,9 @@ def test_step_status():
     stop = calendar.entry("X+36")
 
     def status(entry, today, confirmed=False, stopped_on=None):
-        return step_status(entry, today, confirmed=confirmed, stopped_on=stopped_on,
-                           due_soon_days=14)
+        return step_status(
+            entry, today, confirmed=confirmed, stopped_on=stopped_on, due_soon_days=14
+        )
 
     assert status(x60, date(2027, 11, 1)) is StepStatus.later
     assert status(x60, date(2027, 11, 30)) is StepStatus.due_soon
@@ -114,10 +133,18 @@ def test_step_status():
     assert status(y, date(2028, 4, 1), stopped_on=date(2028, 3, 20)) is StepStatus.void
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    (None, "fr"), ("", "fr"), ("en-GB,en;q=0.9", "fr"), ("nl-BE,nl;q=0.9,fr;q=0.8", "nl"),
-    ("fr;q=0.4, de;q=0.8", "de"), ("de;q=0, nl", "nl"), ("de;q=x, nl;q=0.1", "nl"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "fr"),
+        ("", "fr"),
+        ("en-GB,en;q=0.9", "fr"),
+        ("nl-BE,nl;q=0.9,fr;q=0.8", "nl"),
+        ("fr;q=0.4, de;q=0.8", "de"),
+        ("de;q=0, nl", "nl"),
+        ("de;q=x, nl;q=0.1", "nl"),
+    ],
+)
 def test_accept_language_negotiation(header, expected):
     assert negotiate(header) == expected
 
@@ -137,7 +164,8 @@ def test_every_string_the_templates_use_exists_in_the_three_languages():
     assert not missing, missing
     for key, text in STRINGS.items():
         assert {lang: bool(text[lang].strip()) for lang in LANGUAGES} == dict.fromkeys(
-            LANGUAGES, True), key
+            LANGUAGES, True
+        ), key
 
 
 def test_the_dynamic_strings_cover_every_value():
@@ -145,8 +173,16 @@ def test_the_dynamic_strings_cover_every_value():
         assert f"status.{status}" in STRINGS
     for category in ("blue_collar", "white_collar", "young", "cadre"):
         assert f"category.{category}" in STRINGS
-    for reason in ("delivered", "in_progress", "non_digital", "failed", "rejected",
-                   "not_yet_due", "stopped", "not_sent"):
+    for reason in (
+        "delivered",
+        "in_progress",
+        "non_digital",
+        "failed",
+        "rejected",
+        "not_yet_due",
+        "stopped",
+        "not_sent",
+    ):
         assert f"message.{reason}" in STRINGS
     for status in ("open", "stopped", "closed"):
         assert f"dossier.status_{status}" in STRINGS
@@ -156,9 +192,14 @@ def test_the_dynamic_strings_cover_every_value():
 def test_every_form_endpoint_declares_its_csrf_field():
     spec = create_app(PortalSettings()).openapi()
     posts = {path: ops["post"] for path, ops in spec["paths"].items() if "post" in ops}
-    assert set(posts) >= {"/login", "/logout", "/dossiers/{number}/election-day",
-                          "/dossiers/{number}/stop", "/dossiers/{number}/password",
-                          "/dossiers/{number}/steps/{code}"}
+    assert set(posts) >= {
+        "/login",
+        "/logout",
+        "/dossiers/{number}/election-day",
+        "/dossiers/{number}/stop",
+        "/dossiers/{number}/password",
+        "/dossiers/{number}/steps/{code}",
+    }
     for path, operation in posts.items():
         ref = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
         schema = spec["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
@@ -171,11 +212,13 @@ def test_the_session_key_is_generated_once_and_private(tmp_path):
     assert session_secret(settings) == first and len(first) >= 64
     assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
     assert session_secret(Settings(data_dir=tmp_path, secret_key="from-the-environment")) == (
-        "from-the-environment")
+        "from-the-environment"
+    )
 
 
 def test_a_portal_starting_while_another_writes_the_session_key_never_reads_it_empty(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     """Two portal processes start at once: the first is stopped the moment it opens the key
     file for writing; the second reads the key meanwhile. Both must end with the same key."""
     settings = Settings(data_dir=tmp_path, secret_key=None)
@@ -190,8 +233,9 @@ def test_a_portal_starting_while_another_writes_the_session_key_never_reads_it_e
 
     monkeypatch.setattr(os, "fdopen", fdopen_then_wait)
     keys = {}
-    first = threading.Thread(target=lambda: keys.update(first=session_secret(settings)),
-                             name="first")
+    first = threading.Thread(
+        target=lambda: keys.update(first=session_secret(settings)), name="first"
+    )
     first.start()
     assert opened.wait(30)
     keys["second"] = session_secret(settings)

@@ -22,8 +22,9 @@ def test_no_stop_before_x_plus_36(client, engine, clock):
     page = text(client.get(f"{url}/stop"))
     assert "seulement du 15 mars 2028 (X+36) au 27 avril 2028 (X+79)" in page
     assert 'name="kind"' not in page
-    response = post_form(client, f"{url}/stop", f"{url}/stop",
-                         {"kind": "complete", "confirm": "true"})
+    response = post_form(
+        client, f"{url}/stop", f"{url}/stop", {"kind": "complete", "confirm": "true"}
+    )
     assert response.status_code == 422
     assert dossier_row(engine, officer).status == "open"
 
@@ -33,8 +34,12 @@ def test_a_partial_stop_keeps_the_procedure_open(client, engine, clock):
     form = text(client.get(f"{url}/stop"))
     for category in ("blue_collar", "white_collar", "young", "cadre"):
         assert f'value="{category}"' in form
-    response = post_form(client, f"{url}/stop", f"{url}/stop",
-                         {"kind": "partial", "categories": ["young"], "confirm": "true"})
+    response = post_form(
+        client,
+        f"{url}/stop",
+        f"{url}/stop",
+        {"kind": "partial", "categories": ["young"], "confirm": "true"},
+    )
     assert response.status_code == 303
     row = dossier_row(engine, officer)
     assert (row.status, row.stop_kind, row.stopped_categories) == ("open", "partial", "young")
@@ -43,8 +48,9 @@ def test_a_partial_stop_keeps_the_procedure_open(client, engine, clock):
 
 def test_a_complete_stop_ends_reminders_and_voids_the_later_steps(client, engine, clock):
     officer, url = logged_in(client, engine, clock, IN_WINDOW)
-    response = post_form(client, f"{url}/stop", f"{url}/stop",
-                         {"kind": "complete", "confirm": "true"})
+    response = post_form(
+        client, f"{url}/stop", f"{url}/stop", {"kind": "complete", "confirm": "true"}
+    )
     assert response.status_code == 303
     row = dossier_row(engine, officer)
     assert (row.status, row.stop_kind) == ("stopped", "complete")
@@ -60,11 +66,15 @@ def test_a_complete_stop_ends_reminders_and_voids_the_later_steps(client, engine
 def test_stop_declarations_that_break_a_rule_change_nothing(client, engine, clock):
     officer, url = logged_in(client, engine, clock, IN_WINDOW, workers=(60, 40, 3, 20))
     cases = [
-        ({"kind": "partial", "categories": ["young"], "confirm": "true"},
-         "Choisissez les catégories dans la liste"),  # no youth mandate below 25
+        (
+            {"kind": "partial", "categories": ["young"], "confirm": "true"},
+            "Choisissez les catégories dans la liste",
+        ),  # no youth mandate below 25
         ({"kind": "partial", "confirm": "true"}, "au moins une catégorie"),
-        ({"kind": "partial", "categories": ["blue_collar", "white_collar"], "confirm": "true"},
-         "c'est un arrêt complet"),
+        (
+            {"kind": "partial", "categories": ["blue_collar", "white_collar"], "confirm": "true"},
+            "c'est un arrêt complet",
+        ),
         ({"kind": "complete"}, "Cochez la case"),
         ({"kind": "later", "confirm": "true"}, "Choisissez un arrêt complet ou partiel"),
     ]

@@ -27,9 +27,14 @@ from tests.flows.helpers import all_messages
 # Issue 7: 20 % 503, 5 % 429 with Retry-After, 5 % accepted then dropped, 200 ms latency
 # spikes (here on 10 % of the requests). The 503s carry no Retry-After, so the adapter's own
 # backoff is exercised too; the 429s ask for 1 s, which the adapter must wait out.
-SOAK_FAULTS = {"error_rates": {503: 0.20, 429: 0.05}, "retry_after_seconds": 1,
-               "retry_after_statuses": [429], "drop_after_accept": 0.05, "latency_ms": 200,
-               "latency_share": 0.10}
+SOAK_FAULTS = {
+    "error_rates": {503: 0.20, 429: 0.05},
+    "retry_after_seconds": 1,
+    "retry_after_statuses": [429],
+    "drop_after_accept": 0.05,
+    "latency_ms": 200,
+    "latency_share": 0.10,
+}
 SOAK_FAULT_KINDS = ("503", "429", "dropped_after_accept", "latency")
 
 # The state a row must end in, by the e-Box status the sandbox seeds for its company
@@ -42,8 +47,7 @@ def fingerprint(engine) -> str:
     digest = hashlib.sha256()
     with engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
-            rows = connection.execute(
-                sa_select(table).order_by(*table.primary_key.columns)).all()
+            rows = connection.execute(sa_select(table).order_by(*table.primary_key.columns)).all()
             digest.update(f"{table.name}:{rows!r}\n".encode())
     return digest.hexdigest()
 
@@ -61,8 +65,9 @@ def render_outbox(engine, access_codes: int, actor: str = "test") -> None:
         ids = list(session.exec(select(Dossier.id).order_by(col(Dossier.id))))
         prepare_access_code_letters(session, ids[:access_codes], actor=actor)
         prepare_documents(session, BROCHURE, ids, actor=actor)
-        review = record_review(session, get_edition(session, 2028), flow_run_id="",
-                               requested_by=actor)
+        review = record_review(
+            session, get_edition(session, 2028), flow_run_id="", requested_by=actor
+        )
         if review is not None:
             skip(session, review, actor)
 
@@ -84,20 +89,29 @@ class DeliveryAudit:
     by_client: Counter[str] = field(default_factory=Counter)  # messages per OAuth client
 
     def problems(self) -> list[str]:
-        found = [f"{name.replace('_', ' ')}: {value}" for name, value in (
-            ("duplicate_keys", self.duplicate_keys),
-            ("duplicate_deliveries", self.duplicate_deliveries), ("stray", self.stray),
-            ("lost", self.lost), ("not_final", self.not_final)) if value]
+        found = [
+            f"{name.replace('_', ' ')}: {value}"
+            for name, value in (
+                ("duplicate_keys", self.duplicate_keys),
+                ("duplicate_deliveries", self.duplicate_deliveries),
+                ("stray", self.stray),
+                ("lost", self.lost),
+                ("not_final", self.not_final),
+            )
+            if value
+        ]
         if self.messages != self.expected_messages:
             found.append(f"messages: {self.messages}, expected {self.expected_messages}")
         return found + self.misrecorded[:20]
 
     def summary(self) -> str:
-        return (f"{self.deliveries} rows {dict(self.states)}; {self.messages} messages of "
-                f"{self.expected_messages} expected; duplicates {self.duplicate_keys} by key, "
-                f"{self.duplicate_deliveries} by dossier/kind/step; lost {self.lost}; stray "
-                f"{self.stray}; not final {self.not_final}; misrecorded "
-                f"{len(self.misrecorded)}")
+        return (
+            f"{self.deliveries} rows {dict(self.states)}; {self.messages} messages of "
+            f"{self.expected_messages} expected; duplicates {self.duplicate_keys} by key, "
+            f"{self.duplicate_deliveries} by dossier/kind/step; lost {self.lost}; stray "
+            f"{self.stray}; not final {self.not_final}; misrecorded "
+            f"{len(self.misrecorded)}"
+        )
 
 
 def audit_deliveries(engine, sandbox) -> DeliveryAudit:
@@ -130,11 +144,15 @@ def audit_deliveries(engine, sandbox) -> DeliveryAudit:
             audit.lost += not found
         expected = EXPECTED_STATE[status]
         if delivery.state in FINAL_STATES and delivery.state != expected:
-            audit.misrecorded.append(f"delivery {delivery.id} ({delivery.document_kind}, "
-                                     f"{status}): {delivery.state}, expected {expected}")
+            audit.misrecorded.append(
+                f"delivery {delivery.id} ({delivery.document_kind}, "
+                f"{status}): {delivery.state}, expected {expected}"
+            )
         if found and delivery.message_id and delivery.message_id != found[0]["message_id"]:
-            audit.misrecorded.append(f"delivery {delivery.id}: messageId {delivery.message_id}"
-                                     f", the e-Box has {found[0]['message_id']}")
+            audit.misrecorded.append(
+                f"delivery {delivery.id}: messageId {delivery.message_id}"
+                f", the e-Box has {found[0]['message_id']}"
+            )
     audit.duplicate_deliveries = sum(n - 1 for n in triples.values() if n > 1)
     audit.stray = sum(len(found) for key, found in by_key.items() if key not in keys)
     return audit

@@ -82,9 +82,13 @@ def repeatable(examples: int) -> settings:
     """Derandomized and without the example database: the same examples on every machine and
     run. The fixtures a test takes once serve all its examples (each example cleans up or
     checks what it left), hence the function-scoped fixture check is off."""
-    return settings(derandomize=True, database=None, deadline=None, max_examples=examples,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+    return settings(
+        derandomize=True,
+        database=None,
+        deadline=None,
+        max_examples=examples,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 def run(*args: str):
@@ -100,6 +104,7 @@ def import_file(path, data: bytes):
 
 # ----- the registry: hypothesis-generated files ------------------------------------------------
 
+
 def normalised(text: str) -> str:
     """What the registry keeps of a text field (models.registry_file: runs of spaces → one)."""
     return " ".join(text.split())
@@ -110,7 +115,8 @@ VISIBLE = st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Cs"))
 # Those that make a row invalid; NUL is the file's problem (tested below), whitespace ones are
 # folded into spaces like any run of blanks.
 HIDDEN = st.characters(categories=("Cc", "Cf"), codec="utf-8").filter(
-    lambda c: c != "\x00" and not c.isspace())
+    lambda c: c != "\x00" and not c.isspace()
+)
 
 
 def words(max_size: int) -> st.SearchStrategy[str]:
@@ -149,14 +155,26 @@ def unit_columns(draw, ce_exists_column: bool) -> dict[str, str]:
     ce_exists = ce_exists_column and draw(st.booleans())
     has_ce = total >= 100 or ce_exists
     return {
-        "unit_name": draw(words(200)), "unit_street": draw(words(200)),
-        "unit_postal_code": str(draw(st.integers(1000, 9999))), "unit_city": draw(words(100)),
-        "bodies": draw(st.sampled_from(["CPPT+CE", "ce + cppt", "CPPT,CE", "CPPT;CE"] if has_ce
-                                       else ["CPPT", " cppt "])),
-        "workers_blue_collar": str(blue), "workers_white_collar": str(white),
-        "workers_young": str(young), "workers_cadre": str(draw(st.integers(0, white))),
-        "ce_exists": draw(st.sampled_from(["yes", "1", "oui", "JA", "true"] if ce_exists
-                                          else ["", "no", "0", "non", "nee", "nein"])),
+        "unit_name": draw(words(200)),
+        "unit_street": draw(words(200)),
+        "unit_postal_code": str(draw(st.integers(1000, 9999))),
+        "unit_city": draw(words(100)),
+        "bodies": draw(
+            st.sampled_from(
+                ["CPPT+CE", "ce + cppt", "CPPT,CE", "CPPT;CE"] if has_ce else ["CPPT", " cppt "]
+            )
+        ),
+        "workers_blue_collar": str(blue),
+        "workers_white_collar": str(white),
+        "workers_young": str(young),
+        "workers_cadre": str(draw(st.integers(0, white))),
+        "ce_exists": draw(
+            st.sampled_from(
+                ["yes", "1", "oui", "JA", "true"]
+                if ce_exists
+                else ["", "no", "0", "non", "nee", "nein"]
+            )
+        ),
     }
 
 
@@ -175,8 +193,9 @@ class Registry:
 
     def to_bytes(self) -> bytes:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=self.columns, delimiter=self.delimiter,
-                                lineterminator=self.newline)
+        writer = csv.DictWriter(
+            out, fieldnames=self.columns, delimiter=self.delimiter, lineterminator=self.newline
+        )
         writer.writeheader()
         writer.writerows({c: row.get(c, "") for c in self.columns} for row in self.rows)
         return (codecs.BOM_UTF8 if self.bom else b"") + out.getvalue().encode()
@@ -188,33 +207,60 @@ def registries(draw, columns_needed: tuple[str, ...] = (), twin_units: bool = Fa
     ``twin_units`` its first enterprise has two units or more."""
     optional = [c for c in OPTIONAL_COLUMNS if c in columns_needed or draw(st.booleans())]
     columns = draw(st.permutations([*ENTERPRISE_COLUMNS, *UNIT_COLUMNS, *optional]))
-    numbers = draw(st.lists(st.integers(2_000_000, 19_999_999).map(with_check_digits),
-                            min_size=1, max_size=4, unique=True))
+    numbers = draw(
+        st.lists(
+            st.integers(2_000_000, 19_999_999).map(with_check_digits),
+            min_size=1,
+            max_size=4,
+            unique=True,
+        )
+    )
     rows = []
     for number in numbers:
         enterprise = {
-            "enterprise_name": draw(words(200)), "street": draw(words(200)),
+            "enterprise_name": draw(words(200)),
+            "street": draw(words(200)),
             "language": draw(st.sampled_from(["fr", "nl", "de", "FR", " nl ", "De"])),
-            "postal_code": str(draw(st.integers(1000, 9999))), "city": draw(words(100)),
+            "postal_code": str(draw(st.integers(1000, 9999))),
+            "city": draw(words(100)),
         }
         ssin = draw(st.none() | ssins()) if "officer_ssin" in columns else None
         units = 2 if twin_units and number == numbers[0] else 1
         for code in draw(st.lists(words(20), min_size=units, max_size=3, unique_by=normalised)):
-            row = {"enterprise_number": draw(spellings(number)), **enterprise,
-                   "unit_code": code, **draw(unit_columns("ce_exists" in columns))}
+            row = {
+                "enterprise_number": draw(spellings(number)),
+                **enterprise,
+                "unit_code": code,
+                **draw(unit_columns("ce_exists" in columns)),
+            }
             if ssin:
-                row["officer_ssin"] = draw(st.sampled_from(
-                    [ssin, f"{ssin[:2]}.{ssin[2:4]}.{ssin[4:6]}-{ssin[6:9]}.{ssin[9:]}"]))
+                row["officer_ssin"] = draw(
+                    st.sampled_from(
+                        [ssin, f"{ssin[:2]}.{ssin[2:4]}.{ssin[4:6]}-{ssin[6:9]}.{ssin[9:]}"]
+                    )
+                )
             rows.append((row, number, ssin))
     rows = draw(st.permutations(rows))  # an enterprise's units need not be together
-    return Registry(columns=list(columns), rows=[r for r, _, _ in rows],
-                    numbers=[n for _, n, _ in rows], ssins=[s for _, _, s in rows],
-                    delimiter=draw(st.sampled_from([",", ";"])), bom=draw(st.booleans()),
-                    newline=draw(st.sampled_from(["\n", "\r\n"])))
+    return Registry(
+        columns=list(columns),
+        rows=[r for r, _, _ in rows],
+        numbers=[n for _, n, _ in rows],
+        ssins=[s for _, _, s in rows],
+        delimiter=draw(st.sampled_from([",", ";"])),
+        bom=draw(st.booleans()),
+        newline=draw(st.sampled_from(["\n", "\r\n"])),
+    )
 
 
-TEXT_LIMITS = {"enterprise_name": 200, "street": 200, "city": 100, "unit_name": 200,
-               "unit_street": 200, "unit_city": 100, "unit_code": 20}
+TEXT_LIMITS = {
+    "enterprise_name": 200,
+    "street": 200,
+    "city": 100,
+    "unit_name": 200,
+    "unit_street": 200,
+    "unit_city": 100,
+    "unit_code": 20,
+}
 NOT_A_COUNT = ["-1", "1.5", "abc", "", "1e3", "²", "١٢", " 12 000", "0x10"]
 NOT_A_POSTAL_CODE = ["", "999", "0999", "10000", "B-1000", "1 000", "abcd", "１０００", "١٠٠٠"]
 
@@ -225,49 +271,77 @@ def _broken_value(draw, reg: Registry, index: int, name: str) -> tuple[str, str,
     if name == "enterprise_number":
         number = reg.numbers[index]
         wrong = f"{number[:8]}{(int(number[8:]) + draw(st.integers(1, 98))) % 100:02d}"
-        return draw(st.sampled_from([wrong, "", "12345", "ABCDEFGHIJ"])), \
-            "is not a valid enterprise number", line
+        return (
+            draw(st.sampled_from([wrong, "", "12345", "ABCDEFGHIJ"])),
+            "is not a valid enterprise number",
+            line,
+        )
     if name in TEXT_LIMITS:
         limit = TEXT_LIMITS[name]
-        value = normalised(row[name])[:limit - 1]  # room for the hidden character
+        value = normalised(row[name])[: limit - 1]  # room for the hidden character
         cut = draw(st.integers(0, len(value)))
-        return draw(st.sampled_from([
-            ("", "is required"),
-            ("x" * (limit + 1), f"must be at most {limit} characters"),
-            (value[:cut] + draw(HIDDEN) + value[cut:],
-             "must not contain control or invisible formatting characters"),
-        ])) + (line,)
+        return draw(
+            st.sampled_from(
+                [
+                    ("", "is required"),
+                    ("x" * (limit + 1), f"must be at most {limit} characters"),
+                    (
+                        value[:cut] + draw(HIDDEN) + value[cut:],
+                        "must not contain control or invisible formatting characters",
+                    ),
+                ]
+            )
+        ) + (line,)
     if name == "unit_code_duplicate":
         twins = [i for i, n in enumerate(reg.numbers) if n == reg.numbers[index] and i != index]
         other = draw(st.sampled_from(twins))
-        return reg.rows[other]["unit_code"], "duplicate: same enterprise and unit as line", \
-            max(index, other) + 2
+        return (
+            reg.rows[other]["unit_code"],
+            "duplicate: same enterprise and unit as line",
+            max(index, other) + 2,
+        )
     if name == "language":
-        return draw(st.sampled_from(["en", "", "FR-BE", "fra", "nl;"])), \
-            "must be fr, nl or de", line
+        return (
+            draw(st.sampled_from(["en", "", "FR-BE", "fra", "nl;"])),
+            "must be fr, nl or de",
+            line,
+        )
     if name in ("postal_code", "unit_postal_code"):
         return draw(st.sampled_from(NOT_A_POSTAL_CODE)), "must be a Belgian postal code", line
     if name == "bodies":
         has_ce = "CE" in row["bodies"].upper().replace("CPPT", "")
-        return draw(st.sampled_from([
-            ("", "must be CPPT or CPPT+CE"), ("OR", "must be CPPT or CPPT+CE"),
-            ("CPPT+OR", "must be CPPT or CPPT+CE"), ("CE", "a CE goes with a CPPT"),
-            ("CPPT+CPPT", "names a body twice"),
-            ("CPPT", "a unit with") if has_ce else ("CPPT+CE", "a CE needs"),
-        ])) + (line,)
+        return draw(
+            st.sampled_from(
+                [
+                    ("", "must be CPPT or CPPT+CE"),
+                    ("OR", "must be CPPT or CPPT+CE"),
+                    ("CPPT+OR", "must be CPPT or CPPT+CE"),
+                    ("CE", "a CE goes with a CPPT"),
+                    ("CPPT+CPPT", "names a body twice"),
+                    ("CPPT", "a unit with") if has_ce else ("CPPT+CE", "a CE needs"),
+                ]
+            )
+        ) + (line,)
     if name == "workers_cadre_too_many":
         white = int(row["workers_white_collar"])
         return str(white + draw(st.integers(1, 40))), "cadres are white-collar workers", line
     if name.startswith("workers_"):
-        return draw(st.sampled_from([(v, "must be a whole number of workers") for v in NOT_A_COUNT]
-                                    + [("1000001", "must be at most 1000000")])) + (line,)
+        return draw(
+            st.sampled_from(
+                [(v, "must be a whole number of workers") for v in NOT_A_COUNT]
+                + [("1000001", "must be at most 1000000")]
+            )
+        ) + (line,)
     if name == "ce_exists":
         return draw(st.sampled_from(["maybe", "2", "oui!", "si"])), "must be yes or no", line
     assert name == "officer_ssin"
     base = draw(ssins())[:9]
     wrong = draw(st.sampled_from([c for c in range(100) if c not in ssin_check_digits(base)]))
-    return draw(st.sampled_from([f"{base}{wrong:02d}", "123", "abcdefghijk"])), \
-        "is not a valid national register or BIS number", line
+    return (
+        draw(st.sampled_from([f"{base}{wrong:02d}", "123", "abcdefghijk"])),
+        "is not a valid national register or BIS number",
+        line,
+    )
 
 
 #: Every way to break a row: each column, plus two rules that span columns.
@@ -282,8 +356,9 @@ def broken_registries(draw, breakage: str) -> Registry:
     rows = [i for i, n in enumerate(reg.numbers) if not twins or reg.numbers.count(n) > 1]
     index = draw(st.sampled_from(rows))
     value, rule, line = _broken_value(draw, reg, index, breakage)
-    column = {"unit_code_duplicate": "unit_code",
-              "workers_cadre_too_many": "workers_cadre"}.get(breakage, breakage)
+    column = {"unit_code_duplicate": "unit_code", "workers_cadre_too_many": "workers_cadre"}.get(
+        breakage, breakage
+    )
     reg.rows[index] = {**reg.rows[index], column: value}
     reg.broken = (line, column, rule)
     return reg
@@ -294,19 +369,42 @@ def _assert_imported(engine, reg: Registry) -> None:
     with Session(engine) as session:
         for row, number, ssin in zip(reg.rows, reg.numbers, reg.ssins, strict=True):
             enterprise = session.exec(
-                select(Enterprise).where(Enterprise.enterprise_number == number)).one()
-            assert (enterprise.name, enterprise.language, enterprise.street,
-                    enterprise.postal_code, enterprise.city, enterprise.officer_ssin) == (
-                normalised(row["enterprise_name"]), row["language"].strip().lower(),
-                normalised(row["street"]), row["postal_code"], normalised(row["city"]), ssin)
-            unit = session.exec(select(TechnicalUnit).where(
-                TechnicalUnit.enterprise_id == enterprise.id,
-                TechnicalUnit.code == normalised(row["unit_code"]))).one()
-            assert (unit.name, unit.city, unit.workers_blue_collar, unit.workers_cadre,
-                    unit.has_ce) == (
-                normalised(row["unit_name"]), normalised(row["unit_city"]),
-                int(row["workers_blue_collar"]), int(row["workers_cadre"]),
-                "CE" in row["bodies"].upper().replace("CPPT", ""))
+                select(Enterprise).where(Enterprise.enterprise_number == number)
+            ).one()
+            assert (
+                enterprise.name,
+                enterprise.language,
+                enterprise.street,
+                enterprise.postal_code,
+                enterprise.city,
+                enterprise.officer_ssin,
+            ) == (
+                normalised(row["enterprise_name"]),
+                row["language"].strip().lower(),
+                normalised(row["street"]),
+                row["postal_code"],
+                normalised(row["city"]),
+                ssin,
+            )
+            unit = session.exec(
+                select(TechnicalUnit).where(
+                    TechnicalUnit.enterprise_id == enterprise.id,
+                    TechnicalUnit.code == normalised(row["unit_code"]),
+                )
+            ).one()
+            assert (
+                unit.name,
+                unit.city,
+                unit.workers_blue_collar,
+                unit.workers_cadre,
+                unit.has_ce,
+            ) == (
+                normalised(row["unit_name"]),
+                normalised(row["unit_city"]),
+                int(row["workers_blue_collar"]),
+                int(row["workers_cadre"]),
+                "CE" in row["bodies"].upper().replace("CPPT", ""),
+            )
 
 
 def test_generated_registries_whose_rows_are_all_valid_always_import(engine, tmp_path):
@@ -324,7 +422,8 @@ def test_generated_registries_whose_rows_are_all_valid_always_import(engine, tmp
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
 def test_a_registry_with_one_broken_field_is_refused_naming_line_field_and_rule(
-        engine, tmp_path, breakage):
+    engine, tmp_path, breakage
+):
     load_sample(engine, 3)  # data that must stay as it was
     before = fingerprint(engine)
     path = tmp_path / "registry.csv"
@@ -342,8 +441,9 @@ def test_a_registry_with_one_broken_field_is_refused_naming_line_field_and_rule(
             written = row.get("officer_ssin", "")
             digits = re.sub(r"\D", "", written)
             if len(digits) >= 9:
-                assert written not in result.output and digits not in result.output, \
+                assert written not in result.output and digits not in result.output, (
                     "an SSIN was echoed"
+                )
         assert fingerprint(engine) == before
 
     check()
@@ -369,47 +469,70 @@ def _with_column(text: str, name: str, value: str) -> bytes:
 
 
 MALFORMED = {
-    "cp1252": (_with_column(SAMPLE, "city", "Liège").decode().encode("cp1252"),
-               "line 2: file: is not UTF-8 text (byte 0xe8)"),
+    "cp1252": (
+        _with_column(SAMPLE, "city", "Liège").decode().encode("cp1252"),
+        "line 2: file: is not UTF-8 text (byte 0xe8)",
+    ),
     "utf-16 with BOM": (SAMPLE.encode("utf-16"), "line 1: file: is UTF-16 text, not UTF-8"),
     "utf-16 without BOM": (SAMPLE.encode("utf-16-le"), "line 1: file: holds a NUL byte"),
     "binary garbage": (random.Random(7).randbytes(4096), "line 1: file: holds a NUL byte"),
-    "a spreadsheet": (b"PK\x03\x04" + random.Random(8).randbytes(2048),
-                      "line 1: file: is a spreadsheet (xlsx, ods) or a zip archive"),
-    "a NUL in a field": (SAMPLE.replace(ROWS[1][:12], ROWS[1][:12] + "\x00", 1).encode(),
-                         "line 3: file: holds a NUL byte"),
+    "a spreadsheet": (
+        b"PK\x03\x04" + random.Random(8).randbytes(2048),
+        "line 1: file: is a spreadsheet (xlsx, ods) or a zip archive",
+    ),
+    "a NUL in a field": (
+        SAMPLE.replace(ROWS[1][:12], ROWS[1][:12] + "\x00", 1).encode(),
+        "line 3: file: holds a NUL byte",
+    ),
     "empty": (b"", "line 1: file: is empty"),
     "blank lines only": (b"\n \r\n\t\n", "line 1: file: is empty"),
     "a BOM and nothing else": (codecs.BOM_UTF8, "line 1: file: is empty"),
     "header only": (_lines(HEADER), "line 1: file: has a header but no rows"),
-    "a missing column": (_lines(HEADER.replace(",city,", ",")),
-                         "line 1: header: missing column(s): city"),
-    "an extra column": (_lines(HEADER + ",fax", *(r + "," for r in ROWS)),
-                        "line 1: header: unknown column(s): fax"),
-    "a column twice": (_lines(HEADER + ",city", *(r + ",Gent" for r in ROWS)),
-                       "line 1: header: column(s) named twice: city"),
-    "a row with a field too many": (_lines(HEADER, ROWS[0], ROWS[1] + ",surplus", *ROWS[2:]),
-                                    "line 3: row: has more fields than the header's 18"),
+    "a missing column": (
+        _lines(HEADER.replace(",city,", ",")),
+        "line 1: header: missing column(s): city",
+    ),
+    "an extra column": (
+        _lines(HEADER + ",fax", *(r + "," for r in ROWS)),
+        "line 1: header: unknown column(s): fax",
+    ),
+    "a column twice": (
+        _lines(HEADER + ",city", *(r + ",Gent" for r in ROWS)),
+        "line 1: header: column(s) named twice: city",
+    ),
+    "a row with a field too many": (
+        _lines(HEADER, ROWS[0], ROWS[1] + ",surplus", *ROWS[2:]),
+        "line 3: row: has more fields than the header's 18",
+    ),
     "semicolons in rows, commas in the header": (
         _lines(HEADER, *(r.replace(",", ";") for r in ROWS)),
-        "line 2: row: has fewer fields than the header's 18 (1); is the separator ','"),
-    "a quote left open": (_lines(HEADER, '"' + ROWS[0], *ROWS[1:], *(["x" * 1000] * 140)),
-                          "file: cannot be read as CSV (field larger than field limit (131072))"),
+        "line 2: row: has fewer fields than the header's 18 (1); is the separator ','",
+    ),
+    "a quote left open": (
+        _lines(HEADER, '"' + ROWS[0], *ROWS[1:], *(["x" * 1000] * 140)),
+        "file: cannot be read as CSV (field larger than field limit (131072))",
+    ),
     # str.isdigit() takes these; int() refused "²" with a traceback before models/registry_file
     # asked for ASCII digits.
-    "a superscript digit in a count": (_with_column(SAMPLE, "workers_young", "²"),
-                                       "line 2: workers_young: must be a whole number"),
-    "full-width digits in a postal code": (_with_column(SAMPLE, "postal_code", "１０００"),
-                                           "line 2: postal_code: must be a Belgian postal code"),
+    "a superscript digit in a count": (
+        _with_column(SAMPLE, "workers_young", "²"),
+        "line 2: workers_young: must be a whole number",
+    ),
+    "full-width digits in a postal code": (
+        _with_column(SAMPLE, "postal_code", "１０００"),
+        "line 2: postal_code: must be a Belgian postal code",
+    ),
     "a correction with one bad row": (
         _with_column(SAMPLE, "city", "Namur").replace(b",nl,", b",en,", 1),
-        "language: must be fr, nl or de"),
+        "language: must be fr, nl or de",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_a_malformed_registry_file_is_refused_with_its_rule_and_changes_nothing(
-        engine, tmp_path, case):
+    engine, tmp_path, case
+):
     load_sample(engine, 3)
     before = fingerprint(engine)
     data, expected = MALFORMED[case]
@@ -450,8 +573,10 @@ def test_a_100_mb_registry_is_refused_by_its_size_before_it_is_read(engine, tmp_
     finally:
         tracemalloc.stop()
     assert result.exit_code == 2, result.output
-    assert f"is {size:,} bytes; the limit is 52,428,800 (SOCELEC_REGISTRY_MAX_BYTES)" in \
-        result.output.replace("\n", "")
+    assert (
+        f"is {size:,} bytes; the limit is 52,428,800 (SOCELEC_REGISTRY_MAX_BYTES)"
+        in result.output.replace("\n", "")
+    )
     # Reading it would allocate its 100 MB (and as much again decoded); refusing it costs a stat.
     # (No wall-time bound: on a loaded machine it would fail for reasons other than reading.)
     assert peak < 5 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
@@ -468,16 +593,22 @@ def test_invisible_characters_in_a_name_are_refused_and_named(engine, tmp_path):
     rows = [r.split(",") for r in ROWS]
     rows[0][name_column] = "Siège \u202eevil\u202c SA"
     rows[1][unit_column] = "Dupont\u200bLogistique"
-    output = import_file(tmp_path / "registry.csv",
-                         _lines(HEADER, *(",".join(r) for r in rows))).output
-    assert "line 2: enterprise_name: must not contain control or invisible formatting " \
-           "characters (U+202E)" in output
-    assert "line 3: unit_name: must not contain control or invisible formatting characters " \
-           "(U+200B)" in output
+    output = import_file(
+        tmp_path / "registry.csv", _lines(HEADER, *(",".join(r) for r in rows))
+    ).output
+    assert (
+        "line 2: enterprise_name: must not contain control or invisible formatting "
+        "characters (U+202E)" in output
+    )
+    assert (
+        "line 3: unit_name: must not contain control or invisible formatting characters "
+        "(U+200B)" in output
+    )
     assert fingerprint(engine) == before
 
 
 # ----- calendar requests -------------------------------------------------------------------------
+
 
 @st.composite
 def windows(draw) -> EditionInfo:
@@ -495,10 +626,14 @@ WORKING_DAYS = st.sampled_from([WorkingDays(), WorkingDays.saturday_worked()])
 @given(data=st.data())
 def test_compute_calendar_for_any_window_and_any_day_holds_its_rules_or_names_the_rule(data):
     edition, working_days = data.draw(windows()), data.draw(WORKING_DAYS)
-    y = data.draw(st.one_of(
-        st.dates(edition.window_first - timedelta(days=20), edition.window_first
-                 + timedelta(days=50)),
-        st.dates(date(1900, 1, 1), date(2300, 12, 31))))
+    y = data.draw(
+        st.one_of(
+            st.dates(
+                edition.window_first - timedelta(days=20), edition.window_first + timedelta(days=50)
+            ),
+            st.dates(date(1900, 1, 1), date(2300, 12, 31)),
+        )
+    )
     inside = edition.window_first <= y <= edition.window_last
     if inside and working_days.is_working(y):
         calendar = compute_calendar(edition, y, working_days)
@@ -519,8 +654,7 @@ def test_compute_calendar_for_any_window_and_any_day_holds_its_rules_or_names_th
 
 
 @repeatable(30)
-@given(value=st.one_of(st.text(max_size=12), st.integers(), st.none(), st.datetimes(),
-                       st.floats()))
+@given(value=st.one_of(st.text(max_size=12), st.integers(), st.none(), st.datetimes(), st.floats()))
 def test_a_day_that_is_not_a_date_is_refused_as_such(value):
     with pytest.raises(ElectionDayError, match=r"is not a date; Y must be"):
         compute_calendar(KNOWN_EDITIONS[2028], value)
@@ -533,19 +667,29 @@ def _parsed_day(text: str) -> date | None:
         return None
 
 
-def test_the_calendar_command_answers_any_options_with_a_calendar_or_a_named_rule(
-        database_url):
+def test_the_calendar_command_answers_any_options_with_a_calendar_or_a_named_rule(database_url):
     known = sorted(KNOWN_EDITIONS)
 
     @repeatable(40)
-    @given(edition=st.one_of(st.sampled_from(known), st.integers()),
-           day=st.one_of(st.sampled_from(known).flatmap(
-               lambda year: st.dates(date(year, 5, 1), date(year, 12, 1))).map(date.isoformat),
-               st.dates().map(date.isoformat), st.text(max_size=12)),
-           saturday=st.booleans(), output=st.sampled_from(["table", "json", "ics"]))
+    @given(
+        edition=st.one_of(st.sampled_from(known), st.integers()),
+        day=st.one_of(
+            st.sampled_from(known)
+            .flatmap(lambda year: st.dates(date(year, 5, 1), date(year, 12, 1)))
+            .map(date.isoformat),
+            st.dates().map(date.isoformat),
+            st.text(max_size=12),
+        ),
+        saturday=st.booleans(),
+        output=st.sampled_from(["table", "json", "ics"]),
+    )
     def check(edition: int, day: str, saturday: bool, output: str) -> None:
-        args = ["calendar", f"--edition={edition}", f"--election-day={day}",
-                f"--format={output}"] + (["--saturday-worked"] if saturday else [])
+        args = [
+            "calendar",
+            f"--edition={edition}",
+            f"--election-day={day}",
+            f"--format={output}",
+        ] + (["--saturday-worked"] if saturday else [])
         result = run(*args)
         y = _parsed_day(day)
         if y is None:
@@ -554,9 +698,11 @@ def test_the_calendar_command_answers_any_options_with_a_calendar_or_a_named_rul
             return
         if edition not in known:
             assert result.exit_code == 2
-            assert f"error: edition: {edition} is not a year" in result.output or \
-                f"error: edition: no edition {edition} (known: 2016, 2020, 2024, 2028)" in \
-                result.output
+            assert (
+                f"error: edition: {edition} is not a year" in result.output
+                or f"error: edition: no edition {edition} (known: 2016, 2020, 2024, 2028)"
+                in result.output
+            )
             return
         working_days = WorkingDays.saturday_worked() if saturday else WorkingDays()
         if y not in valid_election_days(KNOWN_EDITIONS[edition], working_days):
@@ -569,8 +715,11 @@ def test_the_calendar_command_answers_any_options_with_a_calendar_or_a_named_rul
             assert calendar["y_day"] == y.isoformat()
             assert calendar["x_day"] == (y - timedelta(days=90)).isoformat()
             assert len(calendar["entries"]) == len(STEPS)
-            assert all(working_days.is_working(date.fromisoformat(e["effective_date"]))
-                       for e in calendar["entries"] if e["kind"] == "deadline")
+            assert all(
+                working_days.is_working(date.fromisoformat(e["effective_date"]))
+                for e in calendar["entries"]
+                if e["kind"] == "deadline"
+            )
         elif output == "ics":
             events = icalendar.Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
             assert len(events) == len(STEPS)
@@ -596,15 +745,30 @@ def test_the_portal_choose_y_form_takes_any_valid_day_and_refuses_any_other_text
                 return session.get(Dossier, officer.dossier_id).election_day
 
         @repeatable(40)
-        @given(text=st.one_of(
-            st.dates(date(2028, 4, 20), date(2028, 6, 10)).map(date.isoformat),
-            st.text(max_size=14),
-            st.sampled_from(["2028-W19-2", "20280509", " 2028-05-09", "2028-5-9",
-                             "2028-05-09T00", "<script>", "2028-02-30"])))
+        @given(
+            text=st.one_of(
+                st.dates(date(2028, 4, 20), date(2028, 6, 10)).map(date.isoformat),
+                st.text(max_size=14),
+                st.sampled_from(
+                    [
+                        "2028-W19-2",
+                        "20280509",
+                        " 2028-05-09",
+                        "2028-5-9",
+                        "2028-05-09T00",
+                        "<script>",
+                        "2028-02-30",
+                    ]
+                ),
+            )
+        )
         def check(text: str) -> None:
             before = current_y()
-            response = client.post(f"{url}/election-day", data={
-                "csrf_token": token, "election_day": text}, follow_redirects=False)
+            response = client.post(
+                f"{url}/election-day",
+                data={"csrf_token": token, "election_day": text},
+                follow_redirects=False,
+            )
             try:
                 day = date.fromisoformat(text) if len(text) <= 10 else None
             except ValueError:
@@ -615,8 +779,10 @@ def test_the_portal_choose_y_form_takes_any_valid_day_and_refuses_any_other_text
             else:
                 assert response.status_code == 422
                 # The error sits on the field: the form's message, or the request's rule.
-                assert 'id="election_day-error"' in response.text or \
-                    "election_day : " in html.unescape(response.text)
+                assert (
+                    'id="election_day-error"' in response.text
+                    or "election_day : " in html.unescape(response.text)
+                )
                 assert current_y() == before
                 assert "<script>" not in response.text
 
@@ -624,6 +790,7 @@ def test_the_portal_choose_y_form_takes_any_valid_day_and_refuses_any_other_text
 
 
 # ----- documents handed to the e-Box adapter -----------------------------------------------------
+
 
 class CountingTransport(httpx.BaseTransport):
     """A real HTTP transport that counts the requests it carries."""
@@ -648,33 +815,47 @@ BAD_DOCUMENTS = {
     # allows more types than PDF, "only PDF displays well").
     "a PDF over 8 MB": (
         {"main": Document("lettre.pdf", SAMPLE_PDF + b"0" * MAX_TOTAL_BYTES)},
-        f"attachments: at most 8 MB in all (got {len(SAMPLE_PDF) + MAX_TOTAL_BYTES} bytes)"),
+        f"attachments: at most 8 MB in all (got {len(SAMPLE_PDF) + MAX_TOTAL_BYTES} bytes)",
+    ),
     "8 MB in all over two files": (
         {"attachments": (Document("annexe.pdf", SAMPLE_PDF + b"0" * (MAX_TOTAL_BYTES - 100)),)},
-        "attachments: at most 8 MB in all"),
+        "attachments: at most 8 MB in all",
+    ),
     "a fourth file": (
         {"attachments": tuple(Document(f"annexe-{i}.pdf", SAMPLE_PDF) for i in range(MAX_FILES))},
-        "attachments: at most 3 files with the main document"),
-    "a PNG named .pdf": ({"main": Document("lettre.pdf", PNG)},
-                         "main.content: not a PDF (no %PDF- header)"),
-    "an empty file": ({"main": Document("lettre.pdf", b"")},
-                      "main.content: not a PDF (no %PDF- header)"),
-    "an HTML page": ({"main": Document("lettre.html", b"<html><script>x</script>", "text/html")},
-                     "main.media_type: PDF only (application/pdf, a .pdf name)"),
+        "attachments: at most 3 files with the main document",
+    ),
+    "a PNG named .pdf": (
+        {"main": Document("lettre.pdf", PNG)},
+        "main.content: not a PDF (no %PDF- header)",
+    ),
+    "an empty file": (
+        {"main": Document("lettre.pdf", b"")},
+        "main.content: not a PDF (no %PDF- header)",
+    ),
+    "an HTML page": (
+        {"main": Document("lettre.html", b"<html><script>x</script>", "text/html")},
+        "main.media_type: PDF only (application/pdf, a .pdf name)",
+    ),
     "a zip the e-Box would take": (
         {"attachments": (Document("annexes.zip", b"PK\x03\x04" + bytes(64), "application/zip"),)},
-        "attachments[0].media_type: PDF only"),
+        "attachments[0].media_type: PDF only",
+    ),
     "a PDF under another media type": (
         {"main": Document("lettre.pdf", SAMPLE_PDF, "application/octet-stream")},
-        "main.media_type: PDF only"),
-    "a file name over 255 characters": ({"main": Document("é" * 50 + ".pdf", SAMPLE_PDF)},
-                                        "main.file_name: at most 255 characters"),
+        "main.media_type: PDF only",
+    ),
+    "a file name over 255 characters": (
+        {"main": Document("é" * 50 + ".pdf", SAMPLE_PDF)},
+        "main.file_name: at most 255 characters",
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def digital_sandbox(ebox_sandbox):  # noqa: F811 (the imported fixture)
     from ebox_sandbox.seed import enterprise_seed
+
     ebox_sandbox.admin.seed([enterprise_seed(DIGITAL, "Digital SA")])
     ebox_sandbox.admin.set_faults()
     return ebox_sandbox
@@ -686,8 +867,10 @@ def test_an_oversized_or_non_pdf_document_is_refused_before_any_request(digital_
     changes, expected = BAD_DOCUMENTS[case]
     before = digital_sandbox.admin.stats()["messages"]
     transport = CountingTransport()
-    with (EboxClient(digital_sandbox.settings, transport=transport) as ebox,
-          pytest.raises(PublicationInvalid) as refused):
+    with (
+        EboxClient(digital_sandbox.settings, transport=transport) as ebox,
+        pytest.raises(PublicationInvalid) as refused,
+    ):
         ebox.publish(publication(f"bad-{case}", **changes))
     assert expected in str(refused.value)
     assert str(refused.value).startswith(f"publication bad-{case}: ")
@@ -730,8 +913,9 @@ def squeezed(text: str) -> str:
 
 def assert_inside_margins(pdf: bytes, left: float, right: float) -> None:
     """Every word pdftotext finds lies between the page's margins (none runs off the page)."""
-    boxes = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
-                           check=True).stdout.decode()
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     width = float(PAGE_BOX.search(boxes).group(1))
     words = [(float(a), float(b)) for a, b in WORD_BOX.findall(boxes)]
     assert words
@@ -749,10 +933,19 @@ def _registry_with(rows: list[dict[str, str]]) -> bytes:
 
 def test_hostile_names_from_the_registry_print_as_plain_text_inside_the_page(engine):
     base = dict(zip(HEADER.split(","), next(csv.reader([ROWS[0]])), strict=True))
-    base.update(bodies="CPPT", workers_blue_collar="60", workers_white_collar="10",
-                workers_young="0", workers_cadre="0", ce_exists="no", language="fr")
-    rows = [{**base, "enterprise_number": with_check_digits(3_000_000 + i), "unit_code": "1"}
-            for i in range(3)]
+    base.update(
+        bodies="CPPT",
+        workers_blue_collar="60",
+        workers_white_collar="10",
+        workers_young="0",
+        workers_cadre="0",
+        ce_exists="no",
+        language="fr",
+    )
+    rows = [
+        {**base, "enterprise_number": with_check_digits(3_000_000 + i), "unit_code": "1"}
+        for i in range(3)
+    ]
     rows[0].update(enterprise_name="Dupont SA", unit_name="Siège", street="Rue du Pont 1")
     rows[1].update(enterprise_name=HOSTILE_NAME, unit_name=HOSTILE_UNIT, street=HOSTILE_STREET)
     rows[2].update(enterprise_name=LONG_WORD, unit_name="Supercalifragilistic" * 10)
@@ -762,8 +955,12 @@ def test_hostile_names_from_the_registry_print_as_plain_text_inside_the_page(eng
         open_dossiers(session, edition)
         session.commit()
         ids = list(session.exec(select(Dossier.id).order_by(Dossier.id)))
-        contexts = load_contexts(session, ids, passwords={i: "ABCDE-FGHJK-MNPQR" for i in ids},
-                                 issued_on=date(2027, 11, 15))
+        contexts = load_contexts(
+            session,
+            ids,
+            passwords={i: "ABCDE-FGHJK-MNPQR" for i in ids},
+            issued_on=date(2027, 11, 15),
+        )
     plain, hostile, long = render_batch("access-code", contexts)
     hostile_text = pdf_text(hostile.pdf)
     for literal in (HOSTILE_NAME, HOSTILE_STREET, "Siège <b>Nord</b> &amp; ' onload='x'"):
@@ -777,8 +974,10 @@ def test_hostile_names_from_the_registry_print_as_plain_text_inside_the_page(eng
 
 
 def test_hostile_names_print_as_plain_text_on_the_address_sheets():
-    items = [PrintItem(name, HOSTILE_STREET, "1000", "Bruxelles</address>", "fr", "ref", b"")
-             for name in (HOSTILE_NAME, LONG_WORD)]
+    items = [
+        PrintItem(name, HOSTILE_STREET, "1000", "Bruxelles</address>", "fr", "ref", b"")
+        for name in (HOSTILE_NAME, LONG_WORD)
+    ]
     sheets = address_sheets(items)
     assert len(PdfReader(io.BytesIO(sheets)).pages) == len(items)  # one sheet per letter
     text = pdf_text(sheets)
@@ -799,9 +998,14 @@ def test_hostile_names_are_escaped_in_the_portal_pages(engine):
     with TestClient(portal, base_url="https://testserver") as client:
         log_in(client, officer)
         page = client.get(f"/dossiers/{officer.number}")
-        login_page = client.post("/login", data={
-            "csrf_token": csrf_of(client.get("/login").text),
-            "dossier_number": "<script>alert(1)</script>", "password": "x"})
+        login_page = client.post(
+            "/login",
+            data={
+                "csrf_token": csrf_of(client.get("/login").text),
+                "dossier_number": "<script>alert(1)</script>",
+                "password": "x",
+            },
+        )
     assert page.status_code == 200 and login_page.status_code == 422
     for response in (page, login_page):
         assert "<script" not in response.text.lower()
@@ -809,6 +1013,7 @@ def test_hostile_names_are_escaped_in_the_portal_pages(engine):
         assert "default-src 'none'" in policy and "unsafe-inline" not in policy
     for literal in (HOSTILE_NAME, HOSTILE_UNIT, HOSTILE_STREET, LONG_WORD[:100]):
         assert html.escape(literal, quote=False) in page.text.replace("&#34;", '"').replace(
-            "&#39;", "'")
+            "&#39;", "'"
+        )
     assert "<h1>" not in page.text.split("</h1>", 1)[1]  # the name opened no heading
     assert html.escape("<script>alert(1)</script>") in login_page.text.replace("&#34;", "&quot;")

@@ -68,10 +68,14 @@ def publications_seen(sandbox) -> int:
 
 MISTAKES = {
     "sender": ({"SOCELEC_EBOX_SENDER": "0123456789"}, "SOCELEC_EBOX_SENDER"),
-    "message type": ({"SOCELEC_EBOX_SECURE_MESSAGE_TYPE_ID": " "},
-                     "SOCELEC_EBOX_SECURE_MESSAGE_TYPE_ID"),
-    "key file": ({"SOCELEC_EBOX_PRIVATE_KEY_FILE": "/nonexistent/key.pem"},
-                 "SOCELEC_EBOX_PRIVATE_KEY_FILE"),
+    "message type": (
+        {"SOCELEC_EBOX_SECURE_MESSAGE_TYPE_ID": " "},
+        "SOCELEC_EBOX_SECURE_MESSAGE_TYPE_ID",
+    ),
+    "key file": (
+        {"SOCELEC_EBOX_PRIVATE_KEY_FILE": "/nonexistent/key.pem"},
+        "SOCELEC_EBOX_PRIVATE_KEY_FILE",
+    ),
     "client": ({"SOCELEC_EBOX_CLIENT_ID": "nobody-registered-this"}, "SOCELEC_EBOX_CLIENT_ID"),
 }
 
@@ -82,7 +86,8 @@ SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @SQLITE
 @pytest.mark.parametrize("mistake", MISTAKES)
 def test_a_configuration_mistake_stops_the_run_before_any_row_changes(
-        prefect_server, engine, sandbox, monkeypatch, mistake):
+    prefect_server, engine, sandbox, monkeypatch, mistake
+):
     load_sample(engine, 6, open_edition=False)
     seed_sandbox(engine, sandbox)
     variables, named = MISTAKES[mistake]
@@ -98,7 +103,8 @@ def test_a_configuration_mistake_stops_the_run_before_any_row_changes(
 
 @SQLITE
 def test_a_wrong_outbox_key_or_a_missing_limit_stops_redeliver_before_any_row_changes(
-        prefect_server, engine, sandbox, monkeypatch):
+    prefect_server, engine, sandbox, monkeypatch
+):
     load_sample(engine, 6, open_edition=False)
     seed_sandbox(engine, sandbox)
     in_threads(open_edition)(edition=2028, batch_size=50, dry_run=True)
@@ -119,20 +125,27 @@ def test_a_wrong_outbox_key_or_a_missing_limit_stops_redeliver_before_any_row_ch
 
 
 def test_a_letter_whose_own_data_breaks_a_rule_is_held_then_sent_once_corrected(
-        prefect_server, engine, sandbox):
+    prefect_server, engine, sandbox
+):
     load_sample(engine, 6, open_edition=False)
     seed_sandbox(engine, sandbox)
     number = next(n for n in enterprise_numbers(engine) if ebox_status(n) == "digital")
     with Session(engine) as session:
-        enterprise = session.exec(select(Enterprise).where(
-            Enterprise.enterprise_number == number)).one()
+        enterprise = session.exec(
+            select(Enterprise).where(Enterprise.enterprise_number == number)
+        ).one()
         enterprise.officer_ssin = "85073003327"  # fails its mod-97 check (an older import)
         session.add(enterprise)
         session.commit()
     summary = in_threads(open_edition)(edition=2028, batch_size=50, yes=True)
     with Session(engine) as session:
-        held = session.exec(select(Delivery).join(Dossier).join(TechnicalUnit).join(Enterprise)
-                            .where(Enterprise.enterprise_number == number)).all()
+        held = session.exec(
+            select(Delivery)
+            .join(Dossier)
+            .join(TechnicalUnit)
+            .join(Enterprise)
+            .where(Enterprise.enterprise_number == number)
+        ).all()
     assert held and {d.state for d in held} == {"held"}
     assert all("attention_ssin" in d.error_message and d.attempts == 1 for d in held)
     assert summary["problems"] >= len(held)  # listed in the run's problems artifact
@@ -140,8 +153,9 @@ def test_a_letter_whose_own_data_breaks_a_rule_is_held_then_sent_once_corrected(
     assert states(engine)["held"] == len(held)  # only that company's letters
 
     with Session(engine) as session:  # staff correct the data (a new registry import)
-        enterprise = session.exec(select(Enterprise).where(
-            Enterprise.enterprise_number == number)).one()
+        enterprise = session.exec(
+            select(Enterprise).where(Enterprise.enterprise_number == number)
+        ).one()
         enterprise.officer_ssin = None
         session.add(enterprise)
         session.commit()
@@ -158,10 +172,12 @@ def test_a_letter_whose_own_data_breaks_a_rule_is_held_then_sent_once_corrected(
 
 # ----- poison rows ----------------------------------------------------------------------------
 
+
 @SQLITE
 @pytest.mark.parametrize("status", [422, 201])
 def test_a_company_answered_what_the_api_never_gives_does_not_stop_the_campaign(
-        prefect_server, engine, sandbox, monkeypatch, status):
+    prefect_server, engine, sandbox, monkeypatch, status
+):
     monkeypatch.setenv("SOCELEC_DELIVERY_MAX_ATTEMPTS", "2")
     get_settings.cache_clear()
     load_sample(engine, 6, open_edition=False)
@@ -170,28 +186,41 @@ def test_a_company_answered_what_the_api_never_gives_does_not_stop_the_campaign(
     sandbox.admin.set_faults(recipient_statuses={poison: status})
     finished: dict = {}
     started = time.monotonic()
-    runner = threading.Thread(target=lambda: finished.update(in_threads(open_edition)(
-        edition=2028, batch_size=50, yes=True)), daemon=True)
+    runner = threading.Thread(
+        target=lambda: finished.update(
+            in_threads(open_edition)(edition=2028, batch_size=50, yes=True)
+        ),
+        daemon=True,
+    )
     runner.start()
     runner.join(120)
     assert not runner.is_alive(), "the campaign did not finish within 120 s"
     elapsed = time.monotonic() - started
     with Session(engine) as session:
-        rows = session.exec(select(Delivery, Enterprise.enterprise_number).join(Dossier)
-                            .join(TechnicalUnit).join(Enterprise)).all()
+        rows = session.exec(
+            select(Delivery, Enterprise.enterprise_number)
+            .join(Dossier)
+            .join(TechnicalUnit)
+            .join(Enterprise)
+        ).all()
     poisoned = [d for d, n in rows if n == poison]
-    assert poisoned and all(d.state == "failed" and d.attempts == 2
-                            and d.error_code == f"HTTP_{status}" for d in poisoned)
+    assert poisoned and all(
+        d.state == "failed" and d.attempts == 2 and d.error_code == f"HTTP_{status}"
+        for d in poisoned
+    )
     others = [d for d, n in rows if n != poison]
     assert {d.state for d in others} <= {"sent", "non_digital", "rejected"}
     # Out of tries: later rounds leave the rows alone.
     with Session(engine) as session:
         assert claimable_count(session, edition_id=get_edition(session, 2028).id) == 0
-    print(f"\ncampaign with a company answered {status}: {elapsed:.1f} s, "
-          f"{len(poisoned)} rows failed after 2 answers, {len(others)} delivered")
+    print(
+        f"\ncampaign with a company answered {status}: {elapsed:.1f} s, "
+        f"{len(poisoned)} rows failed after 2 answers, {len(others)} delivered"
+    )
 
 
 # ----- backup and restore -------------------------------------------------------------------
+
 
 def restore(url: str, backup) -> None:
     """Put the backup back in place of the database, as an operator would after a loss."""
@@ -218,13 +247,19 @@ def access_code_letters(sandbox, numbers) -> list[tuple[str, str, str]]:
         for message in sandbox.admin.visible_messages(number, "am"):
             text = letter_text(sandbox, number, message)
             if PASSWORD_RE.search(text):
-                found.append((DOSSIER_RE.search(text).group(0), PASSWORD_RE.search(text)
-                              .group(0), message["message_id"]))
+                found.append(
+                    (
+                        DOSSIER_RE.search(text).group(0),
+                        PASSWORD_RE.search(text).group(0),
+                        message["message_id"],
+                    )
+                )
     return found
 
 
 def test_a_restored_backup_sends_nothing_twice_and_holds_letters_whose_password_went_stale(
-        prefect_server, engine, sandbox, database_url, tmp_path, monkeypatch):
+    prefect_server, engine, sandbox, database_url, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PATH", f"{os.path.dirname(_bin('pg_dump'))}:{os.environ['PATH']}")
     load_sample(engine, 8, open_edition=False)
     seed_sandbox(engine, sandbox)
@@ -242,13 +277,25 @@ def test_a_restored_backup_sends_nothing_twice_and_holds_letters_whose_password_
     assert audit.messages == len(before_restore)  # nothing published twice
     assert audit.duplicate_keys == audit.duplicate_deliveries == audit.stray == 0
     with Session(engine) as session:
-        rows = session.exec(select(Delivery, Dossier.dossier_number, Dossier.password_hash,
-                                   Enterprise.enterprise_number)
-                            .join(Dossier).join(TechnicalUnit).join(Enterprise)).all()
+        rows = session.exec(
+            select(
+                Delivery,
+                Dossier.dossier_number,
+                Dossier.password_hash,
+                Enterprise.enterprise_number,
+            )
+            .join(Dossier)
+            .join(TechnicalUnit)
+            .join(Enterprise)
+        ).all()
     held = {number for d, number, _, _ in rows if d.state == "held"}
-    assert held and all(d.error_code == "KEY_ALREADY_USED" and d.document_kind == "access-code"
-                        and enterprise in later for d, _, _, enterprise in rows
-                        if d.state == "held")
+    assert held and all(
+        d.error_code == "KEY_ALREADY_USED"
+        and d.document_kind == "access-code"
+        and enterprise in later
+        for d, _, _, enterprise in rows
+        if d.state == "held"
+    )
     hashes = {number: password_hash for _, number, password_hash, _ in rows}
     # Every officer either holds a password that opens the dossier, or staff see the letter.
     letters = access_code_letters(sandbox, numbers)
@@ -273,13 +320,15 @@ def test_a_restored_backup_sends_nothing_twice_and_holds_letters_whose_password_
     newest: dict[str, str] = {}
     for dossier, password, _ in access_code_letters(sandbox, numbers):
         newest.setdefault(dossier, password)  # an e-Box lists the newest message first
-    reachable = {number for _, number, _, enterprise in rows
-                 if ebox_status(enterprise) != "not_in_cbe"}
+    reachable = {
+        number for _, number, _, enterprise in rows if ebox_status(enterprise) != "not_in_cbe"
+    }
     assert set(newest) == reachable
     assert all(verify_password(hashes[d], p) for d, p in newest.items())
 
 
 # ----- the global e-Box limits --------------------------------------------------------------
+
 
 def _fresh_limits(in_flight: int, per_second: int) -> None:
     """The limits made anew: slots that runs killed by earlier tests still hold under the old
@@ -310,17 +359,26 @@ def test_two_runs_at_once_stay_under_the_global_e_box_limits(prefect_server, eng
         sandbox.admin.set_faults(latency_ms=300)
         half = rows // 2
         with Session(engine) as session:  # the second phase keeps half the rows
-            later = list(session.exec(select(Delivery.id).order_by(col(Delivery.id))
-                                      .offset(half)))
-            session.exec(Delivery.__table__.update().where(  # type: ignore[attr-defined]
-                col(Delivery.id).in_(later)).values(state="pending"))
+            later = list(session.exec(select(Delivery.id).order_by(col(Delivery.id)).offset(half)))
+            session.exec(
+                Delivery.__table__.update()
+                .where(  # type: ignore[attr-defined]
+                    col(Delivery.id).in_(later)
+                )
+                .values(state="pending")
+            )
             session.commit()
         _two_runs_at_once(2028, 20)
         in_flight = sandbox.admin.faults()["pressure"]
         # Per second: 10, each publication fast, 8 in flight allowed.
         with Session(engine) as session:
-            session.exec(Delivery.__table__.update().where(  # type: ignore[attr-defined]
-                col(Delivery.id).in_(later)).values(state="rendered"))
+            session.exec(
+                Delivery.__table__.update()
+                .where(  # type: ignore[attr-defined]
+                    col(Delivery.id).in_(later)
+                )
+                .values(state="rendered")
+            )
             session.commit()
         _fresh_limits(in_flight=8, per_second=10)
         sandbox.admin.set_faults(latency_ms=0)
@@ -330,9 +388,11 @@ def test_two_runs_at_once_stay_under_the_global_e_box_limits(prefect_server, eng
         per_second = sandbox.admin.faults()["pressure"]
     finally:
         _fresh_limits(in_flight=1000, per_second=10_000)
-    print(f"\nin flight at most {in_flight['max_in_flight']} (limit 3); at most "
-          f"{per_second['max_per_second']} started in a second (limit 10/s), "
-          f"{len(later)} publications in {elapsed:.1f} s")
+    print(
+        f"\nin flight at most {in_flight['max_in_flight']} (limit 3); at most "
+        f"{per_second['max_per_second']} started in a second (limit 10/s), "
+        f"{len(later)} publications in {elapsed:.1f} s"
+    )
     audit = audit_deliveries(engine, sandbox)
     assert audit.problems() == [], audit.summary()
     assert in_flight["max_in_flight"] == 3  # used, never exceeded
@@ -343,9 +403,11 @@ def test_two_runs_at_once_stay_under_the_global_e_box_limits(prefect_server, eng
 
 # ----- SIGTERM ------------------------------------------------------------------------------
 
+
 @SQLITE
 def test_a_run_stops_within_seconds_of_sigterm_and_half_records_nothing(
-        prefect_server, engine, sandbox, tmp_path, monkeypatch):
+    prefect_server, engine, sandbox, tmp_path, monkeypatch
+):
     monkeypatch.setenv("SOCELEC_DELIVERY_LEASE_SECONDS", "5")
     get_settings.cache_clear()
     load_sample(engine, 40)
@@ -353,18 +415,25 @@ def test_a_run_stops_within_seconds_of_sigterm_and_half_records_nothing(
     render_outbox(engine, access_codes=4)
     sandbox.admin.set_faults(latency_ms=1000)  # a slow e-Box: the run has much left to do
     log = tmp_path / "worker.log"
-    code = ("from flows.deliver_outbox import deliver_outbox\n"
-            "deliver_outbox(edition=2028, batch_size=20)\n")
+    code = (
+        "from flows.deliver_outbox import deliver_outbox\n"
+        "deliver_outbox(edition=2028, batch_size=20)\n"
+    )
     with campaign_worker(code, log=log) as worker:
-        wait_for(lambda: len(all_messages(sandbox)) >= 8 or worker.poll() is not None, 120,
-                 "the first deliveries")
+        wait_for(
+            lambda: len(all_messages(sandbox)) >= 8 or worker.poll() is not None,
+            120,
+            "the first deliveries",
+        )
         assert worker.poll() is None, log.read_text()[-3000:]
         worker.send_signal(signal.SIGTERM)  # what systemd's stop and `timeout` send
         stopped = time.monotonic()
         worker.wait(60)
         took = time.monotonic() - stopped
-    print(f"\nstopped {took:.1f} s after SIGTERM with {len(all_messages(sandbox))} messages "
-          f"sent, rows {dict(states(engine))}")
+    print(
+        f"\nstopped {took:.1f} s after SIGTERM with {len(all_messages(sandbox))} messages "
+        f"sent, rows {dict(states(engine))}"
+    )
     assert took < 6, f"still running {took:.1f} s after SIGTERM"
     # Nothing half-recorded: a final row has its message; a row with a message that is not
     # final was in flight, and is left to its lease.
@@ -380,8 +449,14 @@ def test_a_run_stops_within_seconds_of_sigterm_and_half_records_nothing(
     with Session(engine) as session:  # once their lease is over, a re-run sends the rest
         edition_id = get_edition(session, 2028).id
     sandbox.admin.set_faults()
-    wait_for(lambda: claimable_count(Session(engine), edition_id=edition_id)
-             == sum(1 for d in rows if d.state == "rendered"), 30, "the leases to end")
+    wait_for(
+        lambda: (
+            claimable_count(Session(engine), edition_id=edition_id)
+            == sum(1 for d in rows if d.state == "rendered")
+        ),
+        30,
+        "the leases to end",
+    )
     with campaign_worker(code, log=log) as rerun:
         assert rerun.wait(300) == 0, log.read_text()[-3000:]
     audit = audit_deliveries(engine, sandbox)

@@ -64,8 +64,13 @@ SOCELEC_LOGGERS = ("ebox_adapter", "flows", "models", "socelec", "tasks", "templ
 # Seeded faults, frequent enough that each kind happens in the ~40 requests of the redelivery
 # (none of them in 40 requests: under 1 in 10,000), rare enough that every row gets through
 # within its 40 attempts.
-FAULTS = {"error_rates": {503: 0.30, 429: 0.20}, "retry_after_seconds": 1,
-          "drop_after_accept": 0.20, "latency_ms": 20, "seed": 2028}
+FAULTS = {
+    "error_rates": {503: 0.30, 429: 0.20},
+    "retry_after_seconds": 1,
+    "drop_after_accept": 0.20,
+    "latency_ms": 20,
+    "seed": 2028,
+}
 
 
 @dataclass
@@ -114,8 +119,9 @@ def campaign(prefect_server, sqlite_template, tmp_path_factory) -> Iterator[Camp
         get_settings.cache_clear()
         get_engine.cache_clear()
         real = outbox.generate_password
-        patch.setattr(outbox, "generate_password",
-                      lambda: passwords.append(real()) or passwords[-1])
+        patch.setattr(
+            outbox, "generate_password", lambda: passwords.append(real()) or passwords[-1]
+        )
         for logger in loggers:
             logger.addHandler(handler)
             logger.setLevel(logging.DEBUG)
@@ -127,8 +133,9 @@ def campaign(prefect_server, sqlite_template, tmp_path_factory) -> Iterator[Camp
             with Session(engine) as session:
                 unknown = session.exec(select(Enterprise)).first()
             # One company the CBE does not know: its letters are rejected (400).
-            sandbox.admin.seed([enterprise_seed(unknown.enterprise_number, unknown.name,
-                                                status="not_in_cbe")])
+            sandbox.admin.seed(
+                [enterprise_seed(unknown.enterprise_number, unknown.name, status="not_in_cbe")]
+            )
             # The e-Box is down: every delivery fails once its retries are spent.
             sandbox.admin.set_faults(error_rates={503: 1.0})
             patch.setenv("SOCELEC_EBOX_MAX_ATTEMPTS", "2")
@@ -161,8 +168,11 @@ def prefect_run_logs(since: datetime) -> list[str]:
     logs = []
     with get_client(sync_client=True) as client:
         while True:
-            page = client.read_logs(log_filter=LogFilter(timestamp=LogFilterTimestamp(
-                after_=since)), limit=200, offset=len(logs))
+            page = client.read_logs(
+                log_filter=LogFilter(timestamp=LogFilterTimestamp(after_=since)),
+                limit=200,
+                offset=len(logs),
+            )
             logs += page
             if len(page) < 200:
                 return [f"{log.name} {log.level} {log.message}" for log in logs]
@@ -171,8 +181,9 @@ def prefect_run_logs(since: datetime) -> list[str]:
 def test_the_campaign_met_every_fault_and_ended_delivered_or_rejected(campaign):
     """The setting of the scans below: letters were failed, retried, rejected and delivered."""
     assert len(campaign.passwords) >= 6
-    assert {"503", "429", "dropped_after_accept"} <= set(campaign.fault_counts), \
+    assert {"503", "429", "dropped_after_accept"} <= set(campaign.fault_counts), (
         campaign.fault_counts
+    )
     assert campaign.states_after_outage.get("failed", 0) > 0
     assert "sent" not in campaign.states_after_outage, campaign.states_after_outage
     states = delivery_states(campaign.engine)
@@ -185,8 +196,9 @@ def test_no_password_in_prefects_database_results_or_home(campaign):
 
 
 def test_no_password_in_socelecs_database(campaign):
-    assert_no_password(campaign.passwords, {"socelec database": sqlite_files(
-        campaign.database_url)})
+    assert_no_password(
+        campaign.passwords, {"socelec database": sqlite_files(campaign.database_url)}
+    )
 
 
 def test_no_password_in_any_log_record_of_the_campaign(campaign):
@@ -201,15 +213,21 @@ def test_no_password_in_any_log_record_of_the_campaign(campaign):
 def sandbox_records(sandbox: RunningSandbox) -> bytes:
     """Every row the sandbox keeps (messages, attachments, clients, e-Boxes, users) but the
     documents' contents, which hold the passwords by design; and its server log."""
-    database = sqlite3.connect(f"file:{sandbox.data_dir / 'ebox-sandbox' / 'sandbox.db'}"
-                               "?mode=ro", uri=True)
+    database = sqlite3.connect(
+        f"file:{sandbox.data_dir / 'ebox-sandbox' / 'sandbox.db'}?mode=ro", uri=True
+    )
     try:
-        tables = [name for (name,) in database.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [
+            name
+            for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
         dump = []
         for table in tables:
-            columns = [c[1] for c in database.execute(f"PRAGMA table_info({table})")
-                       if not (table == "attachment" and c[1] == "content")]
+            columns = [
+                c[1]
+                for c in database.execute(f"PRAGMA table_info({table})")
+                if not (table == "attachment" and c[1] == "content")
+            ]
             dump += database.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
     finally:
         database.close()
@@ -226,32 +244,42 @@ def test_no_password_in_the_sandboxs_records_or_log(campaign):
 
 def test_no_password_in_the_errors_of_failed_and_rejected_deliveries(campaign):
     with Session(campaign.engine) as session:
-        errors = session.exec(select(Delivery.error_code, Delivery.error_message).where(
-            col(Delivery.error_message).is_not(None))).all()
+        errors = session.exec(
+            select(Delivery.error_code, Delivery.error_message).where(
+                col(Delivery.error_message).is_not(None)
+            )
+        ).all()
     assert errors and any(code == "INVALID_INPUT" for code, _ in errors)
     # The adapter's refusals of a real letter: their messages, reprs and tracebacks.
     password = campaign.passwords[0]
     edition = EditionInfo(2028, date(2028, 5, 8), date(2028, 5, 21), "provisional")
-    (letter,) = render_batch("access-code", [sample_context(edition, password=password,
-                                                            specimen=False)])
+    (letter,) = render_batch(
+        "access-code", [sample_context(edition, password=password, specimen=False)]
+    )
     assert password in "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.pdf)).pages)
     good = publication("leak-check", main=replace(publication("x").main, content=letter.pdf))
     refusals = []
     with EboxClient(campaign.sandbox.settings) as ebox:
-        for broken in (replace(good, security_class=SecurityClass.general),
-                       replace(good, subject="x" * 500, language="en")):
+        for broken in (
+            replace(good, security_class=SecurityClass.general),
+            replace(good, subject="x" * 500, language="en"),
+        ):
             with pytest.raises(PublicationInvalid) as refused:
                 ebox.publish(broken)
             refusals.append("".join(traceback.format_exception(refused.value)))
             refusals.append(repr(broken))
-    assert_no_password(campaign.passwords, {
-        "delivery errors": repr(errors).encode(),
-        "adapter refusals": "\n".join(refusals).encode(),
-    })
+    assert_no_password(
+        campaign.passwords,
+        {
+            "delivery errors": repr(errors).encode(),
+            "adapter refusals": "\n".join(refusals).encode(),
+        },
+    )
 
 
-def _delivered(campaign, kind: str, *, enterprise: str | None = None,
-               other_than: str | None = None) -> tuple[str, dict]:
+def _delivered(
+    campaign, kind: str, *, enterprise: str | None = None, other_than: str | None = None
+) -> tuple[str, dict]:
     """(enterprise number, e-Box message) of a ``kind`` delivered to a digital e-Box."""
     with Session(campaign.engine) as session:
         rows = session.exec(
@@ -260,9 +288,13 @@ def _delivered(campaign, kind: str, *, enterprise: str | None = None,
             .join(Dossier, col(Dossier.technical_unit_id) == col(TechnicalUnit.id))
             .join(Delivery, col(Delivery.dossier_id) == col(Dossier.id))
             .where(Delivery.document_kind == kind, Delivery.state == "sent")
-            .order_by(col(Delivery.id))).all()
-    number, key = next((n, k) for n, k in rows if ebox_status(n) == "digital"
-                       and enterprise in (None, n) and n != other_than)
+            .order_by(col(Delivery.id))
+        ).all()
+    number, key = next(
+        (n, k)
+        for n, k in rows
+        if ebox_status(n) == "digital" and enterprise in (None, n) and n != other_than
+    )
     (message,) = campaign.sandbox.admin.messages(idempotency_key=key)
     return number, message
 
@@ -285,19 +317,24 @@ def test_a_secure_letter_is_refused_to_every_e_box_user_without_the_right(campai
     # does see the level-1 brochure)...
     clerk_sees = [m["message_id"] for m in admin.visible_messages(number, "clerk")]
     assert message_id not in clerk_sees and brochure["message_id"] in clerk_sees
-    refusals = [(number, "clerk"),
-                # ...every user of another enterprise, in their own e-Box...
-                (other, "am"), (other, "officer"), (other, "clerk"),
-                # ...and a user the enterprise does not have.
-                (number, "intruder")]
+    refusals = [
+        (number, "clerk"),
+        # ...every user of another enterprise, in their own e-Box...
+        (other, "am"),
+        (other, "officer"),
+        (other, "clerk"),
+        # ...and a user the enterprise does not have.
+        (number, "intruder"),
+    ]
     for enterprise, user in refusals:
         with pytest.raises(SandboxAdminError, match="HTTP 404"):
             admin.attachment(enterprise, user, message_id)
     assert message_id not in [m["message_id"] for m in admin.visible_messages(other, "am")]
     # The mailbox pages: the letter is on the access manager's, not on the clerk's.
     token = SandboxSettings(data_dir=campaign.sandbox.data_dir).admin_token_value()
-    with httpx.Client(base_url=campaign.sandbox.base_url,
-                      headers={"Authorization": f"Bearer {token}"}) as http:
+    with httpx.Client(
+        base_url=campaign.sandbox.base_url, headers={"Authorization": f"Bearer {token}"}
+    ) as http:
         assert letter["subject"] in html.unescape(http.get(f"/sandbox/view/{number}/am").text)
         clerk_page = html.unescape(http.get(f"/sandbox/view/{number}/clerk").text)
         assert brochure["subject"] in clerk_page and letter["subject"] not in clerk_page
@@ -307,6 +344,7 @@ def test_a_secure_letter_is_refused_to_every_e_box_user_without_the_right(campai
 
 
 # ----- the portal's login over real HTTP ---------------------------------------------------------
+
 
 class ProxiedBrowser:
     """A browser behind the production reverse proxy: TLS ends at the proxy, which tells the
@@ -328,8 +366,11 @@ class ProxiedBrowser:
 
     def log_in(self, number: str, password: str) -> httpx.Response:
         token = CSRF_RE.search(self._send("GET", "/login").text).group(1)
-        return self._send("POST", "/login", data={"csrf_token": token, "dossier_number": number,
-                                                  "password": password})
+        return self._send(
+            "POST",
+            "/login",
+            data={"csrf_token": token, "dossier_number": number, "password": password},
+        )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -340,8 +381,10 @@ def test_portal_brute_force_over_http_is_throttled_locked_and_audited(engine):
     with running_portal(portal) as base_url, httpx.Client(base_url=base_url) as http:
         attacker = ProxiedBrowser(http, "198.51.100.7")
         officer = ProxiedBrowser(http, "203.0.113.20")
-        guesses = [attacker.log_in(target.number, f"AAAAA-BBBBB-{n:05d}").status_code
-                   for n in range(settings.lockout_threshold)]
+        guesses = [
+            attacker.log_in(target.number, f"AAAAA-BBBBB-{n:05d}").status_code
+            for n in range(settings.lockout_threshold)
+        ]
         assert guesses == [401] * (settings.lockout_threshold - 1) + [423]
         # Locked: the right password is refused too, from any address, until the stated time.
         locked = officer.log_in(target.number, target.password)
@@ -355,8 +398,11 @@ def test_portal_brute_force_over_http_is_throttled_locked_and_audited(engine):
         # The neighbour's own officer, from their own address, is not held back.
         assert officer.log_in(neighbour.number, neighbour.password).status_code == 303
     with Session(engine) as session:
-        events = session.exec(select(AuditEvent).where(
-            col(AuditEvent.action).startswith("portal.")).order_by(AuditEvent.id)).all()
+        events = session.exec(
+            select(AuditEvent)
+            .where(col(AuditEvent.action).startswith("portal."))
+            .order_by(AuditEvent.id)
+        ).all()
         target_row = session.get(Dossier, target.dossier_id)
     on_target = [(e.action, e.detail["ip"]) for e in events if e.subject == target.number]
     assert on_target.count(("portal.login_failed", "198.51.100.7")) == 5

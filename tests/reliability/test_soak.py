@@ -28,8 +28,9 @@ def patient_adapter(monkeypatch):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_deliveries_under_faults_land_exactly_once(prefect_server, engine, sandbox,
-                                                   patient_adapter):
+def test_deliveries_under_faults_land_exactly_once(
+    prefect_server, engine, sandbox, patient_adapter
+):
     load_sample(engine, 180)
     seed_sandbox(engine, sandbox)
     render_outbox(engine, access_codes=24)
@@ -48,7 +49,8 @@ def test_deliveries_under_faults_land_exactly_once(prefect_server, engine, sandb
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_lost_answer_to_a_company_without_e_box_user_still_leads_to_the_post(
-        prefect_server, engine, sandbox):
+    prefect_server, engine, sandbox
+):
     """A 409 after a dropped 201 does not repeat NO_DIGITAL_USER: the row must still end
     ``non_digital``, or redeliver never prints the letter for the company."""
     load_sample(engine, 60)

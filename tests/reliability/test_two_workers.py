@@ -41,8 +41,10 @@ from tests.reliability.helpers import audit_deliveries, render_outbox
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.postgres,
-    pytest.mark.skipif(os.environ.get("SOCELEC_TEST_POSTGRES") != "1",
-                       reason="two workers need PostgreSQL: set SOCELEC_TEST_POSTGRES=1"),
+    pytest.mark.skipif(
+        os.environ.get("SOCELEC_TEST_POSTGRES") != "1",
+        reason="two workers need PostgreSQL: set SOCELEC_TEST_POSTGRES=1",
+    ),
     pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
 ]
 WORKERS = ("one", "two")
@@ -65,6 +67,7 @@ def meet_then_run():
 (meeting / "result-{name}.json").write_text(json.dumps(meet_then_run(), default=str))
 """
 
+
 @pytest.fixture(autouse=True)
 def short_lease(monkeypatch):
     """The worker that runs out of rows waits a quarter lease (at most 5 s) between looks at
@@ -84,17 +87,36 @@ def run_both(tmp_path: Path, sandbox, target: str, arguments: dict) -> dict[str,
     meeting = tmp_path / "meeting"
     meeting.mkdir()
     for name in WORKERS:
-        ensure_sandbox(sandbox.settings.model_copy(
-            update={"base_url": None, "client_id": client_id(name)}), data_dir=sandbox.data_dir)
+        ensure_sandbox(
+            sandbox.settings.model_copy(update={"base_url": None, "client_id": client_id(name)}),
+            data_dir=sandbox.data_dir,
+        )
     logs = {name: tmp_path / f"worker-{name}.log" for name in WORKERS}
     with ExitStack() as stack:
-        workers = {name: stack.enter_context(campaign_worker(
-            BEHIND_A_BARRIER.format(module=module, function=function, meeting=str(meeting),
-                                    name=name, arguments=arguments),
-            env={"SOCELEC_EBOX_CLIENT_ID": client_id(name)}, log=logs[name]))
-            for name in WORKERS}
-        wait_for(lambda: all((meeting / f"ready-{n}").exists() for n in WORKERS)
-                 or any(w.poll() is not None for w in workers.values()), 120, "both workers")
+        workers = {
+            name: stack.enter_context(
+                campaign_worker(
+                    BEHIND_A_BARRIER.format(
+                        module=module,
+                        function=function,
+                        meeting=str(meeting),
+                        name=name,
+                        arguments=arguments,
+                    ),
+                    env={"SOCELEC_EBOX_CLIENT_ID": client_id(name)},
+                    log=logs[name],
+                )
+            )
+            for name in WORKERS
+        }
+        wait_for(
+            lambda: (
+                all((meeting / f"ready-{n}").exists() for n in WORKERS)
+                or any(w.poll() is not None for w in workers.values())
+            ),
+            120,
+            "both workers",
+        )
         (meeting / "go").touch()
         for worker in workers.values():
             worker.wait(120)
@@ -104,7 +126,8 @@ def run_both(tmp_path: Path, sandbox, target: str, arguments: dict) -> dict[str,
 
 
 def test_two_workers_share_one_outbox_and_send_nothing_twice(
-        prefect_server, engine, sandbox, tmp_path):
+    prefect_server, engine, sandbox, tmp_path
+):
     load_sample(engine, 120)
     seed_sandbox(engine, sandbox)
     render_outbox(engine, access_codes=12)
@@ -113,8 +136,12 @@ def test_two_workers_share_one_outbox_and_send_nothing_twice(
     # ~3 s and a CI run saw the second process start after the first had sent everything.
     sandbox.admin.set_faults(latency_ms=1500)
 
-    results = run_both(tmp_path, sandbox, "flows.deliver_outbox:deliver_outbox",
-                       {"edition": 2028, "batch_size": 10})
+    results = run_both(
+        tmp_path,
+        sandbox,
+        "flows.deliver_outbox:deliver_outbox",
+        {"edition": 2028, "batch_size": 10},
+    )
 
     audit = audit_deliveries(engine, sandbox)
     assert audit.problems() == [], audit.summary()
@@ -130,16 +157,25 @@ def test_two_workers_open_the_same_edition_at_once(prefect_server, engine, sandb
     load_sample(engine, 10, open_edition=False)
     seed_sandbox(engine, sandbox)
 
-    results = run_both(tmp_path, sandbox, "flows.open_edition:open_edition",
-                       {"edition": 2028, "batch_size": 6, "yes": True})
+    results = run_both(
+        tmp_path,
+        sandbox,
+        "flows.open_edition:open_edition",
+        {"edition": 2028, "batch_size": 6, "yes": True},
+    )
 
     with Session(engine) as session:
         bodies = sum(len(unit.bodies) for unit in session.exec(select(TechnicalUnit)))
         dossiers = session.exec(select(Dossier)).all()
         numbers = session.exec(select(Enterprise.enterprise_number)).all()
-        letters_delivered = len(session.exec(select(Delivery.id).where(
-            Delivery.document_kind == "access-code",
-            col(Delivery.state).in_(["sent", "non_digital"]))).all())
+        letters_delivered = len(
+            session.exec(
+                select(Delivery.id).where(
+                    Delivery.document_kind == "access-code",
+                    col(Delivery.state).in_(["sent", "non_digital"]),
+                )
+            ).all()
+        )
     assert len(dossiers) == len({d.dossier_number for d in dossiers}) == bodies
     assert sum(r["dossiers_created"] for r in results.values()) == bodies
     assert sum(r["letters_rendered"] for r in results.values()) == bodies
@@ -147,8 +183,12 @@ def test_two_workers_open_the_same_edition_at_once(prefect_server, engine, sandb
     assert audit.problems() == [], audit.summary()
     # The password in each delivered letter opens its dossier: no render overwrote a hash.
     hashes = {d.dossier_number: d.password_hash for d in dossiers}
-    codes = {dossier: password for number in numbers if ebox_status(number) != "not_in_cbe"
-             for dossier, password in access_codes(sandbox, number).items()}
+    codes = {
+        dossier: password
+        for number in numbers
+        if ebox_status(number) != "not_in_cbe"
+        for dossier, password in access_codes(sandbox, number).items()
+    }
     assert len(codes) == letters_delivered > 0
     assert all(verify_password(hashes[dossier], password) for dossier, password in codes.items())
     # Who did what depends on which process the machine served first: reported, not asserted
@@ -167,8 +207,9 @@ def test_two_workers_open_the_same_dossiers_at_once(prefect_server, engine, sand
     that both read "no dossier yet" before either commits."""
     load_sample(engine, 400, open_edition=False)
 
-    results = run_both(tmp_path, sandbox, "tasks.campaign:open_edition_dossiers",
-                       {"edition_year": 2028})
+    results = run_both(
+        tmp_path, sandbox, "tasks.campaign:open_edition_dossiers", {"edition_year": 2028}
+    )
 
     with Session(engine) as session:
         dossiers = session.exec(select(Dossier.dossier_number)).all()
@@ -209,7 +250,8 @@ def test_concurrent_claims_never_take_more_than_their_batch(engine):
 
 
 def test_a_lease_shorter_than_the_e_box_latency_sends_and_records_each_letter_once(
-        prefect_server, engine, sandbox, tmp_path, monkeypatch):
+    prefect_server, engine, sandbox, tmp_path, monkeypatch
+):
     """Each publication takes 6 s, the lease 5 s. The first worker claims every row in one
     batch; the second starts once they are claimed and finds them held. The first renews its
     lease while it works, so the second never takes a row from under it: every row published
@@ -220,26 +262,37 @@ def test_a_lease_shorter_than_the_e_box_latency_sends_and_records_each_letter_on
     render_outbox(engine, access_codes=2)
     sandbox.admin.set_faults(latency_ms=6000)
     for name in WORKERS:
-        ensure_sandbox(sandbox.settings.model_copy(
-            update={"base_url": None, "client_id": client_id(name)}), data_dir=sandbox.data_dir)
-    code = ("import json; from flows.deliver_outbox import deliver_outbox\n"
-            "print('RESULT', json.dumps(deliver_outbox(edition=2028, batch_size=100)))\n")
+        ensure_sandbox(
+            sandbox.settings.model_copy(update={"base_url": None, "client_id": client_id(name)}),
+            data_dir=sandbox.data_dir,
+        )
+    code = (
+        "import json; from flows.deliver_outbox import deliver_outbox\n"
+        "print('RESULT', json.dumps(deliver_outbox(edition=2028, batch_size=100)))\n"
+    )
     logs = {name: tmp_path / f"worker-{name}.log" for name in WORKERS}
     with ExitStack() as stack:
-        first = stack.enter_context(campaign_worker(
-            code, env={"SOCELEC_EBOX_CLIENT_ID": client_id("one")}, log=logs["one"]))
+        first = stack.enter_context(
+            campaign_worker(code, env={"SOCELEC_EBOX_CLIENT_ID": client_id("one")}, log=logs["one"])
+        )
         with Session(engine) as session:
             rows = len(session.exec(select(Delivery.id)).all())
 
         def all_claimed() -> bool:
             with Session(engine) as session:
-                return len(session.exec(select(Delivery.id).where(
-                    col(Delivery.claimed_by).is_not(None))).all()) == rows
+                return (
+                    len(
+                        session.exec(
+                            select(Delivery.id).where(col(Delivery.claimed_by).is_not(None))
+                        ).all()
+                    )
+                    == rows
+                )
 
-        wait_for(lambda: all_claimed() or first.poll() is not None, 60,
-                 "the first worker's claim")
-        second = stack.enter_context(campaign_worker(
-            code, env={"SOCELEC_EBOX_CLIENT_ID": client_id("two")}, log=logs["two"]))
+        wait_for(lambda: all_claimed() or first.poll() is not None, 60, "the first worker's claim")
+        second = stack.enter_context(
+            campaign_worker(code, env={"SOCELEC_EBOX_CLIENT_ID": client_id("two")}, log=logs["two"])
+        )
         for worker in (first, second):
             worker.wait(180)
     for name, worker in zip(WORKERS, (first, second), strict=True):
@@ -248,13 +301,18 @@ def test_a_lease_shorter_than_the_e_box_latency_sends_and_records_each_letter_on
     audit = audit_deliveries(engine, sandbox)
     assert audit.problems() == [], audit.summary()
     pressure = sandbox.admin.faults()["pressure"]
-    print(f"\nlease 5 s, 6 s per publication: {audit.summary()}; per worker "
-          f"{dict(audit.by_client)}; e-Box {pressure}")
+    print(
+        f"\nlease 5 s, 6 s per publication: {audit.summary()}; per worker "
+        f"{dict(audit.by_client)}; e-Box {pressure}"
+    )
     assert pressure.get("duplicates", 0) == 0  # nobody re-sent a row another still held
     assert audit.by_client[client_id("one")] == rows
     with Session(engine) as session:
         claims = Counter(session.exec(select(Delivery.claims)).all())
-        outcomes = Counter(session.exec(select(AuditEvent.subject).where(
-            col(AuditEvent.action).like("delivery.%"))).all())
+        outcomes = Counter(
+            session.exec(
+                select(AuditEvent.subject).where(col(AuditEvent.action).like("delivery.%"))
+            ).all()
+        )
     assert claims == {1: rows}  # each row claimed once
     assert len(outcomes) == rows and set(outcomes.values()) == {1}  # recorded once

@@ -29,8 +29,9 @@ SERVE_COMPANIES = 6
 START_TIMEOUT = 240.0
 
 
-def wait_for(check: Callable[[], object], timeout: float, what: str, process=None,
-             log: Path | None = None) -> object:
+def wait_for(
+    check: Callable[[], object], timeout: float, what: str, process=None, log: Path | None = None
+) -> object:
     """Poll ``check`` until it returns something truthy; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
@@ -38,11 +39,14 @@ def wait_for(check: Callable[[], object], timeout: float, what: str, process=Non
         if result:
             return result
         if process is not None and process.poll() is not None:
-            pytest.fail(f"{what}: the process exited with {process.returncode}\n"
-                        + (log.read_text()[-4000:] if log else ""))
+            pytest.fail(
+                f"{what}: the process exited with {process.returncode}\n"
+                + (log.read_text()[-4000:] if log else "")
+            )
         if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout:.0f} s\n"
-                        + (log.read_text()[-4000:] if log else ""))
+            pytest.fail(
+                f"{what}: not within {timeout:.0f} s\n" + (log.read_text()[-4000:] if log else "")
+            )
         time.sleep(0.25)  # poll interval
 
 
@@ -53,8 +57,14 @@ def clean_environment(data_dir: Path, **extra: str) -> dict[str, str]:
     seconds to start and these tests measure no throughput.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SOCELEC_"))}
-    return env | {"SOCELEC_DATA_DIR": str(data_dir), "SOCELEC_TASK_RUNNER": "threads",
-                  "PYTHONPATH": str(ROOT), "COLUMNS": "200", "NO_COLOR": "1", **extra}
+    return env | {
+        "SOCELEC_DATA_DIR": str(data_dir),
+        "SOCELEC_TASK_RUNNER": "threads",
+        "PYTHONPATH": str(ROOT),
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+        **extra,
+    }
 
 
 def socelec(*args: str) -> list[str]:
@@ -84,9 +94,14 @@ class Served:
 
 
 def _urls(text: str) -> dict[str, str] | None:
-    found = {name: re.search(rf"{label}\s+(http://127\.0\.0\.1:\d+)", text)
-             for name, label in (("prefect", "Prefect UI"), ("portal", "officer portal"),
-                                 ("sandbox", "e-Box sandbox"))}
+    found = {
+        name: re.search(rf"{label}\s+(http://127\.0\.0\.1:\d+)", text)
+        for name, label in (
+            ("prefect", "Prefect UI"),
+            ("portal", "officer portal"),
+            ("sandbox", "e-Box sandbox"),
+        )
+    }
     return {k: m.group(1) for k, m in found.items()} if all(found.values()) else None
 
 
@@ -102,18 +117,25 @@ def served(tmp_path_factory) -> Iterator[Served]:
         process = subprocess.Popen(
             socelec("serve", "--prefect-port", "0", "--portal-port", "0", "--sandbox-port", "0"),
             # The runner looks for runs to start every second, not every 10 s.
-            cwd=data_dir, env=clean_environment(data_dir, PREFECT_RUNNER_POLL_FREQUENCY="1",
-                                  # the UI test starts the campaign with yes=True
-                                  SOCELEC_ALLOW_UNAPPROVED_MAILING="1",
-                                  SOCELEC_APPROVERS="Marie Second, Bart Maes"),
-            stdout=out, stderr=subprocess.STDOUT)
+            cwd=data_dir,
+            env=clean_environment(
+                data_dir,
+                PREFECT_RUNNER_POLL_FREQUENCY="1",
+                # the UI test starts the campaign with yes=True
+                SOCELEC_ALLOW_UNAPPROVED_MAILING="1",
+                SOCELEC_APPROVERS="Marie Second, Bart Maes",
+            ),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        urls = wait_for(lambda: _urls(log.read_text()), START_TIMEOUT, "socelec serve's URLs",
-                        process, log)
-        running = Served(process, data_dir, log, urls["prefect"], urls["portal"],
-                         urls["sandbox"])
-        wait_for(lambda: len(running.deployments()) >= 4, 60, "the served deployments",
-                 process, log)
+        urls = wait_for(
+            lambda: _urls(log.read_text()), START_TIMEOUT, "socelec serve's URLs", process, log
+        )
+        running = Served(process, data_dir, log, urls["prefect"], urls["portal"], urls["sandbox"])
+        wait_for(
+            lambda: len(running.deployments()) >= 4, 60, "the served deployments", process, log
+        )
         yield running
     finally:
         _interrupt(process, log)
@@ -129,8 +151,9 @@ def _interrupt(process: subprocess.Popen, log: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            pytest.fail("socelec serve did not stop within 60 s of Ctrl-C\n"
-                        + log.read_text()[-3000:])
+            pytest.fail(
+                "socelec serve did not stop within 60 s of Ctrl-C\n" + log.read_text()[-3000:]
+            )
 
 
 def _assert_all_stopped(running: Served) -> None:

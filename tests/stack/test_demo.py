@@ -25,9 +25,14 @@ ROW = r"{}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)
 
 
 def _demo(data_dir) -> subprocess.CompletedProcess:
-    result = subprocess.run(socelec("demo", "--companies", "30"), cwd=data_dir,
-                            env=clean_environment(data_dir), capture_output=True, text=True,
-                            timeout=900)
+    result = subprocess.run(
+        socelec("demo", "--companies", "30"),
+        cwd=data_dir,
+        env=clean_environment(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return result
 
@@ -43,27 +48,39 @@ def test_demo_tells_the_whole_story_once(tmp_path):
     out = first.stdout
     db = sqlite3.connect(tmp_path / "socelec.db")
     dossiers = db.execute("SELECT count(*) FROM dossier").fetchone()[0]
-    states = Counter(dict(((kind, state), n) for kind, state, n in db.execute(
-        "SELECT document_kind, state, count(*) FROM delivery GROUP BY 1, 2")))
+    states = Counter(
+        dict(
+            ((kind, state), n)
+            for kind, state, n in db.execute(
+                "SELECT document_kind, state, count(*) FROM delivery GROUP BY 1, 2"
+            )
+        )
+    )
     db.close()
     assert "registry: 30 enterprises" in out
     assert f"dossiers: {dossiers} " in out
     # access-code letters: in all, new now, delivered, non-digital, rejected, failed
     letters = _row(out, "access-code letters")
     assert letters[:2] == [dossiers, dossiers]
-    assert letters[2:] == [states[("access-code", s)]
-                           for s in ("sent", "non_digital", "rejected", "failed")]
+    assert letters[2:] == [
+        states[("access-code", s)] for s in ("sent", "non_digital", "rejected", "failed")
+    ]
     assert letters[2] > 0 and letters[5] == 0
     assert _row(out, "reminders")[1] > 0  # day X: the reminder to post the notice
     assert _row(out, "phase notices")[1] == dossiers  # entering the announcement phase
 
     for flow in ("import-registry", "open-edition", "advance-procedure"):
-        assert re.search(rf"{flow} run:\s+http://127\.0\.0\.1:\d+/runs/flow-run/[0-9a-f-]{{36}}",
-                         out), flow
-    assert re.search(r"officer portal \(lives on 2028-02-08\):\s+http://127\.0\.0\.1:\d+/login",
-                     out)
-    inbox = re.search(r"\((\d{10})\), as its access manager:\s+"
-                      r"http://127\.0\.0\.1:\d+/sandbox/view/(\d{10})/am", out)
+        assert re.search(
+            rf"{flow} run:\s+http://127\.0\.0\.1:\d+/runs/flow-run/[0-9a-f-]{{36}}", out
+        ), flow
+    assert re.search(
+        r"officer portal \(lives on 2028-02-08\):\s+http://127\.0\.0\.1:\d+/login", out
+    )
+    inbox = re.search(
+        r"\((\d{10})\), as its access manager:\s+"
+        r"http://127\.0\.0\.1:\d+/sandbox/view/(\d{10})/am",
+        out,
+    )
     assert inbox and inbox.group(1) == inbox.group(2)
     example = re.search(r"Try dossier (\S+) in the portal", out).group(1)
     assert DOSSIER_RE.fullmatch(example)

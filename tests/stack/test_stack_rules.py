@@ -20,8 +20,9 @@ def test_prefect_yaml_declares_the_four_deployments_and_their_flows():
     specs = {spec.name: spec for spec in read_deployments(PREFECT_YAML.read_text())}
     assert set(specs) == {"open-edition", "advance-procedure", "redeliver", "import-registry"}
     advance = specs["advance-procedure"]
-    assert advance.schedules == ({"cron": "0 7 * * *", "timezone": "Europe/Brussels",
-                                  "active": True},)
+    assert advance.schedules == (
+        {"cron": "0 7 * * *", "timezone": "Europe/Brussels", "active": True},
+    )
     assert advance.parameters == {"edition": 2028}
     for spec in specs.values():
         module, function = spec.module_and_flow
@@ -29,16 +30,26 @@ def test_prefect_yaml_declares_the_four_deployments_and_their_flows():
         assert isinstance(flow, Flow) and flow.name == spec.name
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("deployments: []", "deployments: the file declares none"),
-    ("deployments:\n  - name: x\n    entrypoint: flows/x.py:x\n    triggers: []",
-     "deployments[0]: unsupported key(s) triggers"),
-    ("deployments:\n  - name: x", "deployments[0].entrypoint: required"),
-    ("deployments:\n  - name: x\n    entrypoint: flows.x.x",
-     "deployments[0].entrypoint: path/to/file.py:flow_function expected"),
-    ("deployments:\n  - name: x\n    entrypoint: flows/x.py:x\n    schedules:\n"
-     "      - interval: 3600", "deployments[0].schedules[0]: a cron schedule"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("deployments: []", "deployments: the file declares none"),
+        (
+            "deployments:\n  - name: x\n    entrypoint: flows/x.py:x\n    triggers: []",
+            "deployments[0]: unsupported key(s) triggers",
+        ),
+        ("deployments:\n  - name: x", "deployments[0].entrypoint: required"),
+        (
+            "deployments:\n  - name: x\n    entrypoint: flows.x.x",
+            "deployments[0].entrypoint: path/to/file.py:flow_function expected",
+        ),
+        (
+            "deployments:\n  - name: x\n    entrypoint: flows/x.py:x\n    schedules:\n"
+            "      - interval: 3600",
+            "deployments[0].schedules[0]: a cron schedule",
+        ),
+    ],
+)
 def test_a_wrong_deployment_file_is_refused_with_the_field(text, message):
     with pytest.raises(DeploymentFileError, match=re.escape(message)):
         read_deployments(text)
@@ -49,8 +60,11 @@ def test_a_taken_port_names_the_option_and_port_zero_finds_a_free_one():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(StackError, match=rf"--portal-port: .* 127\.0\.0\.1:{port} .*"
-                                             r"--portal-port 0 picks a free one"):
+        with pytest.raises(
+            StackError,
+            match=rf"--portal-port: .* 127\.0\.0\.1:{port} .*"
+            r"--portal-port 0 picks a free one",
+        ):
             bind_listener("127.0.0.1", port, "the portal", "--portal-port")
     free = bind_listener("127.0.0.1", 0, "the portal", "--portal-port")
     assert free.getsockname()[1] > 0
