@@ -56,7 +56,7 @@ def letter_counts(session: Session, edition_year: int) -> Counter[tuple[str, str
     from models.delivery import Delivery
     from models.dossier import Dossier
     from models.editions import get_edition
-    from templates.kinds import kind
+    from procedure.documents import kind
 
     rows = session.exec(
         select(Delivery.document_kind, Delivery.state, func.count())
@@ -113,7 +113,7 @@ def example_dossier(edition_year: int) -> Example | None:
     from models.dossier import Dossier
     from models.editions import get_edition
     from models.registry import Enterprise, TechnicalUnit
-    from templates.kinds import ACCESS_CODE
+    from procedure.documents import ACCESS_CODE
 
     with Session(get_engine()) as session:
         row = session.exec(

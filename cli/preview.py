@@ -14,10 +14,10 @@ import typer
 from cli.common import console, database, fail
 from models.credentials import generate_password, normalise_dossier_number
 from procedure import KNOWN_EDITIONS, ElectionDayError, check_election_day
+from procedure.documents import KINDS
+from procedure.documents import kind as kind_of
 from procedure.i18n import UnknownLanguageError, check_language
 from templates.context import EditionInfo, dossier_ids_by_number, load_contexts, sample_context
-from templates.kinds import KINDS
-from templates.kinds import kind as kind_of
 from templates.render import RenderError, render_batch
 
 

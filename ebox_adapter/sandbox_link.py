@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ebox_adapter.settings import PREFERENCE_SCOPE, PUBLICATION_SCOPE, TOKEN_PATH, EboxSettings
+from ebox_sandbox.admin_client import SandboxAdmin
 
 SANDBOX_CLIENT_ID = "socelec-sandbox"
 # A valid enterprise number that is nobody's (mod-97 check digits 22): the sandbox's FPS.
@@ -57,16 +58,15 @@ def ensure_sandbox(
     """Settings for the adapter: unchanged when a real e-Box is configured, else the sandbox's.
 
     The sandbox must be running at ``settings.sandbox_url`` (``socelec ebox-sandbox`` or
-    ``ebox_sandbox.process.SandboxProcess``). Registration is an upsert: calling this at every
-    start of ``socelec serve`` is cheap and repairs a sandbox whose database was reset.
+    ``ebox_sandbox.process.SandboxProcess``); ``data_dir`` (socelec's) keeps the sender's key
+    and the sandbox's admin token. Registration is an upsert: calling this at every start of
+    ``socelec serve`` is cheap and repairs a sandbox whose database was reset.
     """
-    from ebox_sandbox.admin_client import SandboxAdmin  # only needed in sandbox mode
-    from models.settings import get_settings
-
     settings = settings or EboxSettings()
     if settings.base_url:
         return settings
-    data_dir = data_dir or get_settings().data_dir
+    if data_dir is None:
+        raise ValueError("data_dir: required to link socelec to its e-Box sandbox")
     key_file = settings.private_key_file or ensure_sender_key(data_dir / "ebox" / "sender-key.pem")
     client_id = settings.client_id or SANDBOX_CLIENT_ID
     sender = settings.sender or SANDBOX_SENDER

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from ebox_sandbox.store import SOCIAL_ELECTIONS_SERVICE
+from models.registry import Enterprise
 
 ACCESS_MANAGER, OFFICER, CLERK = "am", "officer", "clerk"
 
@@ -88,7 +89,5 @@ def enterprise_seed(
 
 def seeds_from_registry(session: Session) -> list[dict]:
     """One seed per enterprise of socelec's registry (models.Enterprise)."""
-    from models.registry import Enterprise
-
     rows = session.exec(select(Enterprise).order_by(Enterprise.enterprise_number)).all()
     return [enterprise_seed(e.enterprise_number, e.name, e.officer_ssin) for e in rows]

@@ -32,6 +32,7 @@ from flows.batches import run_batches
 from flows.deliver_outbox import deliver_outbox
 from flows.runner import render_runner
 from models.settings import get_settings
+from procedure.documents import ACCESS_CODE, BROCHURE
 from tasks.approvals import record_approval, record_mailing_review, skip_approval
 from tasks.campaign import (
     dossiers_without_kind,
@@ -43,7 +44,6 @@ from tasks.campaign import (
 from tasks.delivery import check_delivery_configuration
 from tasks.reports import awaiting_approval, campaign_letters, delivery_problems
 from tasks.samples import write_sample_letters
-from templates.kinds import ACCESS_CODE, BROCHURE
 
 CAMPAIGN_KINDS = [ACCESS_CODE.code, BROCHURE.code]
 # A reviewer has a week to approve a suspended national mailing before it times out.

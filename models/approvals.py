@@ -29,7 +29,7 @@ from models.base import utcnow
 from models.delivery import Delivery
 from models.dossier import Dossier
 from models.edition import Edition
-from templates.kinds import KINDS
+from procedure.documents import KINDS
 
 #: The document kinds that carry a credential (the access-code letter): they need approval.
 CREDENTIAL_KINDS = tuple(sorted(k.code for k in KINDS.values() if k.carries_credential))

@@ -16,9 +16,9 @@ from models.delivery import Delivery
 from models.dossier import Dossier
 from models.edition import Edition
 from models.status import CalendarCache
+from procedure.documents import KINDS
 from procedure.mailings import due_mailings
 from procedure.steps import Phase
-from templates.kinds import KINDS
 
 # Reminders and phase notices are found by the step code they are about.
 KIND_BY_STEP_CODE = {

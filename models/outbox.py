@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from pydantic import Field, SecretStr
@@ -52,10 +52,21 @@ from models.dossier import Dossier
 from models.edition import Edition
 from models.files import create_private_file
 from models.registry import Enterprise, TechnicalUnit
+from procedure.documents import DocumentKind
+from procedure.documents import kind as kind_of
 
-if TYPE_CHECKING:
-    from templates.kinds import DocumentKind
-    from templates.render import RenderedDocument
+
+class RenderedDocument(Protocol):
+    """What the outbox stores of a rendered document (templates.render.RenderedDocument)."""
+
+    dossier_id: int | None
+    dossier_number: str
+    kind: str
+    language: str
+    pdf: bytes
+    sha256: str
+    page_count: int
+
 
 __all__ = [
     "KEY_FILE_NAME",
@@ -227,8 +238,6 @@ def record_rendered(
     kind and step: a second one raises :class:`OutboxError` (and the caller's transaction
     rolls back, so nothing of the batch is kept).
     """
-    from templates.kinds import kind as kind_of  # the catalogue depends on procedure only
-
     if not documents:
         return []
     ids = [d.dossier_id for d in documents if d.dossier_id is not None]
@@ -429,8 +438,6 @@ def replace_rendered(
 ) -> Delivery:
     """Put a newly rendered ``document`` in place of a held row's, ready to be sent again
     (state ``rendered``, tries reset); ``key``: a new idempotency key (a reissue)."""
-    from templates.kinds import kind as kind_of  # the catalogue depends on procedure only
-
     kind = kind_of(document.kind)
     delivery.pdf = (
         (cipher or outbox_cipher()).encrypt(document.pdf)

@@ -281,7 +281,7 @@ STRINGS: dict[str, Translated] = {
     "messages.none": _t(
         "Aucun autre message.", "Geen andere berichten.", "Keine weiteren Nachrichten."
     ),
-    # The document families of templates.kinds.
+    # The document families of procedure.documents.
     "kind.access_code": _t(
         "Lettre de codes d'accès", "Brief met toegangscodes", "Schreiben mit Zugangscodes"
     ),

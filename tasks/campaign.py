@@ -18,10 +18,10 @@ from models.editions import get_edition
 from models.mailing_plan import due_by_kind
 from models.outbox import dossiers_needing
 from models.registry import Enterprise, TechnicalUnit
+from procedure.documents import BROCHURE
+from procedure.documents import kind as kind_of
 from procedure.steps import Phase
 from templates.batches import prepare_access_code_letters, prepare_documents
-from templates.kinds import BROCHURE
-from templates.kinds import kind as kind_of
 
 
 def batches_of(ids: list[int], size: int) -> list[list[int]]:

@@ -68,9 +68,9 @@ from models.edition import Edition
 from models.editions import get_edition
 from models.outbox import OutboxError, Outcome, document_pdf, outbox_cipher, record_outcome
 from models.registry import Enterprise, TechnicalUnit
+from procedure.documents import Family
+from procedure.documents import kind as kind_of
 from tasks.ebox_limits import PUBLISH_THREADS, RatePacer, publication_slots, publish_threads
-from templates.kinds import Family
-from templates.kinds import kind as kind_of
 
 log = logging.getLogger("socelec.delivery")
 

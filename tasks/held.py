@@ -37,9 +37,9 @@ from models.outbox import (
     outbox_cipher,
     replace_rendered,
 )
+from procedure.documents import kind as kind_of
 from tasks.delivery import publication_for, with_recipients
 from templates.context import load_contexts
-from templates.kinds import kind as kind_of
 from templates.render import render_batch
 
 REISSUE_CODES = frozenset({"KEY_ALREADY_USED"})

@@ -22,7 +22,7 @@ from models.outbox import document_pdf
 from models.print_batch import PrintBatch
 from models.registry import Enterprise, TechnicalUnit
 from models.settings import get_settings
-from templates.kinds import kind as kind_of
+from procedure.documents import kind as kind_of
 from templates.print_batch import PrintItem, print_batch
 
 

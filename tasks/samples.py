@@ -14,8 +14,8 @@ from models.db import get_engine
 from models.dossier import Dossier
 from models.editions import get_edition
 from models.registry import Enterprise, TechnicalUnit
+from procedure.documents import kind as kind_of
 from templates.context import load_contexts
-from templates.kinds import kind as kind_of
 from templates.render import render_batch
 
 

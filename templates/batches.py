@@ -26,9 +26,9 @@ from models.outbox import (
     record_access_codes,
     record_rendered,
 )
+from procedure.documents import ACCESS_CODE, DocumentKind
+from procedure.documents import kind as kind_of
 from templates.context import load_contexts
-from templates.kinds import ACCESS_CODE, DocumentKind
-from templates.kinds import kind as kind_of
 from templates.render import render_batch
 
 __all__ = ["prepare_access_code_letters", "prepare_documents"]

@@ -23,6 +23,7 @@ from functools import cache
 
 from sqlmodel import Session, select
 
+from models.credentials import dossier_number
 from models.dossier import Dossier
 from models.edition import Edition
 from models.registry import Enterprise, TechnicalUnit
@@ -296,8 +297,6 @@ def sample_context(
     specimen: bool = True,
 ) -> LetterContext:
     """A fictitious dossier, for a staff preview without a database and for benchmarks."""
-    from models.credentials import dossier_number
-
     return LetterContext(
         dossier_id=None,
         dossier_number=dossier_number(edition.year, body, serial),

@@ -41,6 +41,8 @@ from weasyprint.text.ffi import harfbuzz
 from weasyprint.text.fonts import FontConfiguration
 
 from procedure import STEPS, step
+from procedure.documents import DocumentKind
+from procedure.documents import kind as kind_of
 from procedure.i18n import (
     body_abbreviation,
     body_name,
@@ -54,8 +56,6 @@ from procedure.i18n import (
 )
 from templates.context import DossierDates, EditionInfo, LetterContext, format_enterprise_number
 from templates.i18n import label
-from templates.kinds import DocumentKind
-from templates.kinds import kind as kind_of
 from templates.pdfsplit import split_pdf
 
 __all__ = [

@@ -31,9 +31,9 @@ from portal.i18n import Translator
 from portal.progress import MessageNote, delivery_note, step_rows
 from portal.web import flash, form_errors, render, translator
 from procedure import STEPS, compute_calendar, step
+from procedure.documents import DocumentKind
+from procedure.documents import kind as document_kind
 from procedure.i18n import body_abbreviation, body_name
-from templates.kinds import DocumentKind
-from templates.kinds import kind as document_kind
 
 router = APIRouter(tags=["dossier"])
 

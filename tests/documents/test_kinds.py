@@ -3,8 +3,8 @@
 import pytest
 
 from procedure import STEPS, Phase
+from procedure.documents import ACCESS_CODE, KINDS, SUBJECT_MAX_CHARS, Family, kind
 from procedure.i18n import LANGUAGES
-from templates.kinds import ACCESS_CODE, KINDS, SUBJECT_MAX_CHARS, Family, kind
 
 
 def test_one_reminder_per_step_the_catalogue_marks_for_a_reminder():

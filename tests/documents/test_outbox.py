@@ -32,9 +32,9 @@ from models.outbox import (
     record_outcome,
 )
 from models.settings import get_settings
+from procedure.documents import ACCESS_CODE
 from templates.batches import prepare_access_code_letters, prepare_documents
 from templates.context import load_contexts
-from templates.kinds import ACCESS_CODE
 from templates.render import render_batch
 from tests.documents.conftest import PASSWORD_SHAPE, pdf_text
 from tests.factories import load_sample

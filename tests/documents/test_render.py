@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from models.credentials import generate_password
+from procedure.documents import KINDS, Family
 from procedure.i18n import (
     LANGUAGES,
     body_name,
@@ -22,7 +23,6 @@ from procedure.i18n import (
 )
 from templates.context import DossierDates
 from templates.i18n import label
-from templates.kinds import KINDS, Family
 from templates.render import RenderError, render_batch
 from tests.documents.conftest import (
     EDITION,

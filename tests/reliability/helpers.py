@@ -20,8 +20,8 @@ from models.approvals import record_review, skip
 from models.db import session_scope
 from models.delivery import FINAL_STATES
 from models.editions import get_edition
+from procedure.documents import BROCHURE
 from templates.batches import prepare_access_code_letters, prepare_documents
-from templates.kinds import BROCHURE
 from tests.flows.helpers import all_messages
 
 # Issue 7: 20 % 503, 5 % 429 with Retry-After, 5 % accepted then dropped, 200 ms latency

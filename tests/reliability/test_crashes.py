@@ -46,8 +46,8 @@ from models.credentials import verify_password
 from models.db import get_engine
 from models.registry_sample import sample_registry
 from models.settings import get_settings
+from procedure.documents import ACCESS_CODE
 from tasks.delivery import PUBLISH_THREADS, deliver_batch
-from templates.kinds import ACCESS_CODE
 from tests.factories import load_sample
 from tests.flows.helpers import (
     DOSSIER_RE,

@@ -1,4 +1,4 @@
-"""The catalogue of documents the FPS sends during the procedure.
+"""The catalogue of documents the FPS sends during the procedure: which document for which step.
 
 Every document socelec renders is one :class:`DocumentKind`. The catalogue is data so the
 flows, the e-Box adapter, the outbox and the portal read one list:
@@ -31,9 +31,10 @@ Registered mail. The sources say little, and this catalogue encodes exactly that
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from procedure import STEPS, Phase, Step
 from procedure.i18n import Translated, display_code, phase_name, step_title
+from procedure.steps import STEPS, Phase, Step
 
 __all__ = [
     "ACCESS_CODE",
@@ -52,7 +53,7 @@ SUBJECT_MAX_CHARS = 400
 FILE_NAME_MAX_CHARS = 255
 
 
-class Family:
+class Family(StrEnum):
     """The four templates; a kind is one family plus its step or phase."""
 
     access_code = "access_code"
