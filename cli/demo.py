@@ -23,14 +23,24 @@ from pathlib import Path
 import typer
 from rich.status import Status
 from rich.table import Table
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from cli.common import console, fail
 from cli.serve import say
 from cli.stack import LocalStack, StackError, local_stack, repeating, stop_on_sigterm
+from ebox_adapter.settings import EboxSettings
+from models.db import get_engine
+from models.delivery import DeliveryState
+from models.editions import EditionError, get_edition
+from models.registry_sample import sample_registry
+from models.settings import get_settings
+from models.setup import ensure_database
+from models.status import dossiers_by_body, first_delivered, letters_by_family
+from procedure import compute_calendar, valid_election_days
+from procedure.documents import ACCESS_CODE
 
 PROGRESS_SECONDS = 1.0
+DELIVERED = (DeliveryState.sent, DeliveryState.non_digital)
 FAMILIES = (
     ("access_code", "access-code letters"),
     ("brochure", "brochures"),
@@ -42,39 +52,16 @@ FAMILIES = (
 def default_day(edition_year: int) -> date:
     """Day X of the earliest day Y of the window: the announcement notice and the reminders of
     that day go out to every dossier still without a chosen Y (procedure.mailings)."""
-    from models.db import get_engine
-    from models.editions import get_edition
-    from procedure import compute_calendar, valid_election_days
 
     with Session(get_engine()) as session:
         window = get_edition(session, edition_year)
         return compute_calendar(window, valid_election_days(window)[0]).x_day
 
 
-def letter_counts(session: Session, edition_year: int) -> Counter[tuple[str, str]]:
-    """(family, state) → deliveries of the edition."""
-    from models.delivery import Delivery
-    from models.dossier import Dossier
-    from models.editions import get_edition
-    from procedure.documents import kind
-
-    rows = session.exec(
-        select(Delivery.document_kind, Delivery.state, func.count())
-        .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
-        .where(Dossier.edition_id == get_edition(session, edition_year).id)
-        .group_by(Delivery.document_kind, Delivery.state)
-    ).all()
-    counts: Counter[tuple[str, str]] = Counter()
-    for code, state, n in rows:
-        counts[(kind(code).family, state)] += n
-    return counts
-
-
 def _counts_now(edition_year: int) -> Counter[tuple[str, str]]:
-    from models.db import get_engine
 
     with Session(get_engine()) as session:
-        return letter_counts(session, edition_year)
+        return letters_by_family(session, get_edition(session, edition_year))
 
 
 @contextmanager
@@ -83,7 +70,7 @@ def watching(status: Status, stage: str, edition_year: int) -> Iterator[None]:
     start = _counts_now(edition_year)
 
     def delivered(counts: Counter[tuple[str, str]]) -> int:
-        return sum(n for (_, state), n in counts.items() if state in ("sent", "non_digital"))
+        return sum(n for (_, state), n in counts.items() if state in DELIVERED)
 
     def show() -> None:
         now = _counts_now(edition_year)
@@ -108,32 +95,13 @@ class Example:
 
 def example_dossier(edition_year: int) -> Example | None:
     """The first dossier whose access-code letter reached a company that reads its e-Box."""
-    from models.db import get_engine
-    from models.delivery import Delivery
-    from models.dossier import Dossier
-    from models.editions import get_edition
-    from models.registry import Enterprise, TechnicalUnit
-    from procedure.documents import ACCESS_CODE
 
     with Session(get_engine()) as session:
-        row = session.exec(
-            select(Dossier.dossier_number, Enterprise.enterprise_number, Enterprise.name)
-            .join(Delivery, col(Delivery.dossier_id) == col(Dossier.id))
-            .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
-            .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
-            .where(
-                Dossier.edition_id == get_edition(session, edition_year).id,
-                Delivery.document_kind == ACCESS_CODE.code,
-                Delivery.state == "sent",
-            )
-            .order_by(col(Dossier.id))
-            .limit(1)
-        ).first()
+        row = first_delivered(session, get_edition(session, edition_year), ACCESS_CODE)
     return Example(*row) if row else None
 
 
 def write_sample_registry(data_dir: Path, companies: int, seed: int) -> Path:
-    from models.registry_sample import sample_registry
 
     path = data_dir / "demo" / f"registry-{companies}-seed{seed}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,10 +144,6 @@ def demo_command(
         # The flows' INFO logs still reach the Prefect UI; the terminal keeps one status line.
         # Set before prefect is imported, for this process and the render workers.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-    from ebox_adapter.settings import EboxSettings
-    from models.editions import EditionError
-    from models.settings import get_settings
-    from models.setup import ensure_database
 
     if EboxSettings().base_url:
         raise fail(
@@ -260,17 +224,10 @@ def _summary(
     data_dir: Path,
     keep_running: bool,
 ) -> None:
-    from models.db import get_engine
-    from models.dossier import Dossier
-    from models.editions import get_edition
 
     after = _counts_now(edition)
     with Session(get_engine()) as session:
-        bodies = Counter(
-            session.exec(
-                select(Dossier.body).where(Dossier.edition_id == get_edition(session, edition).id)
-            ).all()
-        )
+        bodies = dossiers_by_body(session, get_edition(session, edition))
     console.rule(f"Edition {edition}, day {day}")
     say(
         f"dossiers: {sum(bodies.values())} "
@@ -288,7 +245,10 @@ def _summary(
             label,
             str(total(after)),
             str(total(after) - total(before)),
-            *(str(after[(family, s)]) for s in ("sent", "non_digital", "rejected", "failed")),
+            *(
+                str(after[(family, s)])
+                for s in (*DELIVERED, DeliveryState.rejected, DeliveryState.failed)
+            ),
         )
     console.print(table)
     new = sum(after.values()) - sum(before.values())

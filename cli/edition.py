@@ -6,11 +6,9 @@ from datetime import datetime
 
 import typer
 from rich.table import Table
-from sqlmodel import select
 
 from cli.common import actor, console, database, fail
-from models.edition import Edition
-from models.editions import EditionError, set_window
+from models.editions import EditionError, all_editions, set_window
 
 app = typer.Typer(
     help="Editions of the social elections and their windows for day Y.", no_args_is_help=True
@@ -24,7 +22,7 @@ def list_command() -> None:
     for column in ("year", "window for Y", "status", "suspensions", "legal basis"):
         table.add_column(column)
     with database() as session:
-        for edition in session.exec(select(Edition).order_by(Edition.year)):
+        for edition in all_editions(session):
             table.add_row(
                 str(edition.year),
                 f"{edition.window_first} – {edition.window_last}",

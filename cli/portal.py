@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import typer
-from sqlmodel import select
 
 from cli.common import actor, console, database, fail
-from models.audit import AuditEvent
 from models.credentials import is_valid_dossier_number, normalise_dossier_number
-from models.dossier import Dossier
+from models.portal import unlock_dossier
 
 app = typer.Typer(
     help="The election officers' portal (log in with dossier number and password).",
@@ -62,19 +60,7 @@ def unlock_command(
             "check digits (e.g. 28-CPPT-000412-51)"
         )
     with database() as session:
-        dossier = session.exec(select(Dossier).where(Dossier.dossier_number == number)).first()
-        if dossier is None:
-            raise fail(f"dossier_number: no dossier {number}")
-        before = {
-            "failed_logins": dossier.failed_logins,
-            "locked_until": dossier.locked_until.isoformat() if dossier.locked_until else None,
-        }
-        dossier.failed_logins = 0
-        dossier.locked_until = None
-        session.add(dossier)
-        session.add(
-            AuditEvent(
-                actor=actor(), action="portal.unlock", subject=number, detail={"before": before}
-            )
-        )
+        before = unlock_dossier(session, number, actor())
+    if before is None:
+        raise fail(f"dossier_number: no dossier {number}")
     console.print(f"{number}: unlocked (it had {before['failed_logins']} wrong passwords in a row)")

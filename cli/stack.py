@@ -22,7 +22,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
+from ebox_sandbox.readiness import NotReady, wait_until_healthy
 
 if TYPE_CHECKING:
     from ebox_adapter.settings import EboxSettings
@@ -222,24 +221,18 @@ def prefect_server(
 def _wait_healthy(
     process: subprocess.Popen, url: str, timeout: float, what: str, log_path: Path
 ) -> None:
-    deadline = time.monotonic() + timeout
-    with httpx.Client(timeout=5.0) as http:
-        while True:
-            if process.poll() is not None:
-                raise StackError(
-                    f"{what} exited with code {process.returncode}; its log "
-                    f"({log_path}) ends with:\n{_log_tail(log_path)}"
-                )
-            try:
-                if http.get(url).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise StackError(
-                    f"{what} did not answer {url} within {timeout:.0f} s; see {log_path}"
-                )
-            time.sleep(POLL_INTERVAL)  # poll interval between health checks
+    def ended() -> str | None:
+        if process.poll() is None:
+            return None
+        return (
+            f"exited with code {process.returncode}; its log ({log_path}) ends with:\n"
+            f"{_log_tail(log_path)}"
+        )
+
+    try:
+        wait_until_healthy(url, timeout=timeout, what=what, ended=ended, interval=POLL_INTERVAL)
+    except NotReady as exc:
+        raise StackError(f"{exc}; see {log_path}") from None
 
 
 @dataclass
@@ -387,19 +380,16 @@ def portal(
     thread.start()
     url = f"http://{host}:{port}"
     try:
-        deadline = time.monotonic() + 60
-        with httpx.Client(timeout=5.0) as http:
-            while True:
-                if not thread.is_alive():
-                    raise StackError("the portal stopped while starting; see the messages above")
-                try:
-                    if server.started and http.get(url + "/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise StackError(f"the portal did not answer {url}/healthz within 60 s")
-                time.sleep(POLL_INTERVAL)  # poll interval between health checks
+        try:
+            wait_until_healthy(
+                url + "/healthz",
+                timeout=60,
+                what="the portal",
+                ended=lambda: None if thread.is_alive() else "stopped while starting",
+                interval=POLL_INTERVAL,
+            )
+        except NotReady as exc:
+            raise StackError(f"{exc}; see the messages above") from None
         yield url
     finally:
         server.should_exit = True

@@ -12,13 +12,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import httpx
 
 from ebox_sandbox.admin_client import SandboxAdmin
 from ebox_sandbox.app import TOKEN_PATH
+from ebox_sandbox.readiness import NotReady, wait_until_healthy
 
 
 class SandboxProcess:
@@ -79,23 +77,20 @@ class SandboxProcess:
         return self
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        with httpx.Client(timeout=2.0) as http:
-            while time.monotonic() < deadline:
-                if self._process.poll() is not None:
-                    raise RuntimeError(
-                        f"e-Box sandbox exited with {self._process.returncode}; see {self.log_path}"
-                    )
-                try:
-                    if http.get(self.base_url + "/sandbox/health").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.05)  # poll interval, not a wait for readiness
-        self.stop()
-        raise RuntimeError(
-            f"e-Box sandbox not ready after {self.startup_timeout} s; see {self.log_path}"
-        )
+        def ended() -> str | None:
+            code = self._process.poll()
+            return None if code is None else f"exited with {code}; see {self.log_path}"
+
+        try:
+            wait_until_healthy(
+                self.base_url + "/sandbox/health",
+                timeout=self.startup_timeout,
+                what="e-Box sandbox",
+                ended=ended,
+            )
+        except NotReady:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self._admin is not None:

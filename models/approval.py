@@ -11,23 +11,24 @@ again since, waits for the next approval, whichever flow asks to send it.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint
+from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
-from models.base import timestamp_field
+from models.base import one_of, timestamp_field
 
-APPROVAL_STATUSES = ("requested", "approved", "refused")
+
+class ApprovalStatus(StrEnum):
+    requested = "requested"  # the review is recorded; the second person has not answered
+    approved = "approved"
+    refused = "refused"
 
 
 class MailingApproval(SQLModel, table=True):
     __tablename__ = "mailing_approval"
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('requested', 'approved', 'refused')", name="ck_mailing_approval_status"
-        ),
-    )
+    __table_args__ = (one_of("status", ApprovalStatus, name="ck_mailing_approval_status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     edition_id: int = Field(foreign_key="edition.id", index=True, ondelete="RESTRICT")
@@ -35,7 +36,7 @@ class MailingApproval(SQLModel, table=True):
     flow_run_id: str = Field(default="", max_length=64, index=True)
     requested_by: str = Field(max_length=200)
     requested_at: datetime = timestamp_field()
-    status: str = Field(default="requested", max_length=10)
+    status: str = Field(default=ApprovalStatus.requested, max_length=10)
     approver: str | None = Field(default=None, max_length=200)
     decided_at: datetime | None = timestamp_field(nullable=True)
     comment: str = Field(default="", max_length=500)

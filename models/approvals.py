@@ -23,18 +23,16 @@ from collections import Counter
 from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
-from models.approval import ApprovalCoverage, MailingApproval
+from models.approval import ApprovalCoverage, ApprovalStatus, MailingApproval
 from models.audit import AuditEvent
 from models.base import utcnow
-from models.delivery import Delivery
+from models.delivery import UNSENT_STATES, Delivery
 from models.dossier import Dossier
 from models.edition import Edition
 from procedure.documents import KINDS
 
 #: The document kinds that carry a credential (the access-code letter): they need approval.
 CREDENTIAL_KINDS = tuple(sorted(k.code for k in KINDS.values() if k.carries_credential))
-#: States in which a row still waits to be sent.
-UNSENT_STATES = ("rendered", "failed")
 
 
 class ApprovalError(ValueError):
@@ -52,7 +50,7 @@ def approved_coverage():
         ApprovalCoverage.delivery_id == Delivery.id,
         ApprovalCoverage.digest == Delivery.digest,
         ApprovalCoverage.approval_id == MailingApproval.id,
-        MailingApproval.status == "approved",
+        MailingApproval.status == ApprovalStatus.approved,
     )
 
 
@@ -162,12 +160,15 @@ def decide(
 ) -> MailingApproval:
     """Record the second person's answer on ``review`` (audited). Deciding again with the same
     answer changes nothing: a resumed run replays the answer it was given."""
-    if review.status != "requested":
-        if same_person(review.approver, approver) and (review.status == "approved") == approved:
+    if review.status != ApprovalStatus.requested:
+        if (
+            same_person(review.approver, approver)
+            and (review.status == ApprovalStatus.approved) == approved
+        ):
             return review
         raise ApprovalError(f"approval {review.id}: already {review.status} by {review.approver}")
     check_approver(review, approver, approvers)
-    review.status = "approved" if approved else "refused"
+    review.status = ApprovalStatus.approved if approved else ApprovalStatus.refused
     review.approver, review.comment, review.decided_at = approver, comment, utcnow()
     session.add(review)
     session.add(
@@ -193,8 +194,9 @@ def decide(
 def skip(session: Session, review: MailingApproval, actor: str) -> MailingApproval:
     """``yes=True``: release the review without a second person (scripts, demo, tests, or a
     training machine that allows it); recorded as skipped."""
-    if review.status == "requested":
-        review.status, review.skipped, review.decided_at = "approved", True, utcnow()
+    if review.status == ApprovalStatus.requested:
+        review.status, review.skipped = ApprovalStatus.approved, True
+        review.decided_at = utcnow()
         session.add(review)
         session.add(
             AuditEvent(

@@ -6,30 +6,46 @@ key, derived from the same triple, makes a retried HTTP request harmless at the 
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Optional
 
-from sqlalchemy import CheckConstraint, LargeBinary, UniqueConstraint
+from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.base import timestamp_field
+from models.base import one_of, timestamp_field
 
 if TYPE_CHECKING:
     from models.dossier import Dossier
 
-DELIVERY_STATES = ("pending", "rendered", "sent", "non_digital", "rejected", "failed", "held")
-# A delivery that reached one of these states needs no further send.
-FINAL_STATES = frozenset({"sent", "non_digital", "rejected"})
-# ``held``: not sent, waiting for staff (its own data breaks a rule, or the e-Box already holds
-# another letter under its key); `socelec outbox release` sends it once the cause is fixed.
+
+class DeliveryState(StrEnum):
+    """Where one outbox row stands: pending → rendered → sent | non_digital | rejected | failed,
+    or held for staff."""
+
+    pending = "pending"
+    rendered = "rendered"
+    sent = "sent"  # the e-Box took it (201, or 409: it had it already)
+    non_digital = "non_digital"  # taken, but the company never opened its e-Box: to the post
+    rejected = "rejected"  # the e-Box refused it (400): final
+    failed = "failed"  # no usable answer yet: tried again, up to the maximum of attempts
+    # Not sent, waiting for staff: its own data breaks a rule, or the e-Box already holds
+    # another letter under its key; `socelec outbox release` sends it once the cause is fixed.
+    held = "held"
+
+
+DELIVERY_STATES = tuple(DeliveryState)
+#: A delivery in one of these states needs no further send.
+FINAL_STATES = frozenset({DeliveryState.sent, DeliveryState.non_digital, DeliveryState.rejected})
+#: The states a worker may claim a row in.
+UNSENT_STATES = (DeliveryState.rendered, DeliveryState.failed)
+#: The states staff look at: the letters that did not go.
+PROBLEM_STATES = (DeliveryState.held, DeliveryState.rejected, DeliveryState.failed)
 
 
 class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dossier_id", "document_kind", "step_code", name="uq_delivery_once"),
-        CheckConstraint(
-            "state IN ('pending', 'rendered', 'sent', 'non_digital', 'rejected', 'failed', 'held')",
-            name="ck_delivery_state",
-        ),
+        one_of("state", DeliveryState, name="ck_delivery_state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -37,7 +53,7 @@ class Delivery(SQLModel, table=True):
     document_kind: str = Field(max_length=40)
     # The catalogue step the document is about ("X-60", "Y+2"), or the campaign ("access-code").
     step_code: str = Field(max_length=20)
-    state: str = Field(default="pending", max_length=12, index=True)
+    state: str = Field(default=DeliveryState.pending, max_length=12, index=True)
     idempotency_key: str = Field(unique=True, max_length=100)
     language: str = Field(default="", max_length=2)
     pdf: bytes | None = Field(default=None, sa_type=LargeBinary)

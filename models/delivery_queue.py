@@ -30,11 +30,9 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from models.approvals import releasable
-from models.delivery import Delivery
+from models.delivery import UNSENT_STATES, Delivery
 from models.dossier import Dossier
 from models.settings import get_settings
-
-CLAIMABLE_STATES = ("rendered", "failed")
 
 
 def default_lease() -> timedelta:
@@ -47,7 +45,7 @@ def default_max_attempts() -> int:
 
 def _claimable(now: datetime, lease: timedelta, max_attempts: int):
     return and_(
-        col(Delivery.state).in_(CLAIMABLE_STATES),
+        col(Delivery.state).in_(UNSENT_STATES),
         col(Delivery.attempts) < max_attempts,
         or_(col(Delivery.claimed_by).is_(None), col(Delivery.claimed_at) < now - lease),
         releasable(),
@@ -161,7 +159,7 @@ def claimed_elsewhere(
             .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
             .where(
                 Dossier.edition_id == edition_id,
-                col(Delivery.state).in_(CLAIMABLE_STATES),
+                col(Delivery.state).in_(UNSENT_STATES),
                 col(Delivery.claimed_by).is_not(None),
                 col(Delivery.claimed_at) >= now - lease,
             )

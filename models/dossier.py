@@ -6,28 +6,44 @@ argon2id hash is stored.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.base import timestamp_field
+from models.base import one_of, timestamp_field
 
 if TYPE_CHECKING:
     from models.edition import Edition
     from models.registry import TechnicalUnit
 
-DOSSIER_STATUSES = ("open", "stopped", "closed")
+
+class DossierStatus(StrEnum):
+    """``open`` while the procedure runs; ``stopped`` after a complete stop (no candidate list:
+    no more reminders); ``closed`` when the edition is over."""
+
+    open = "open"
+    stopped = "stopped"
+    closed = "closed"
+
+
+class StopKind(StrEnum):
+    """A stop of the procedure: ``complete`` (no list at all) or ``partial`` (some categories)."""
+
+    complete = "complete"
+    partial = "partial"
+
+
+DOSSIER_STATUSES = tuple(DossierStatus)
 
 
 class Dossier(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("edition_id", "technical_unit_id", "body", name="uq_dossier_body"),
         CheckConstraint("body IN ('CPPT', 'CE')", name="ck_dossier_body"),
-        CheckConstraint("status IN ('open', 'stopped', 'closed')", name="ck_dossier_status"),
-        CheckConstraint(
-            "stop_kind IS NULL OR stop_kind IN ('complete', 'partial')", name="ck_dossier_stop"
-        ),
+        one_of("status", DossierStatus, name="ck_dossier_status"),
+        one_of("stop_kind", StopKind, name="ck_dossier_stop", nullable=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -41,7 +57,7 @@ class Dossier(SQLModel, table=True):
     # Bumped whenever the dossier's calendar changes (a new day Y): the ICS SEQUENCE, so an
     # agenda that imported the events before moves them instead of keeping the old dates.
     calendar_revision: int = 0
-    status: str = Field(default="open", max_length=10)
+    status: str = Field(default=DossierStatus.open, max_length=10)
     stop_kind: str | None = Field(default=None, max_length=10)
     stopped_categories: str = Field(default="", max_length=200)
     stopped_at: datetime | None = timestamp_field(nullable=True)

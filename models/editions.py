@@ -47,6 +47,10 @@ def seed_editions(session: Session) -> int:
     return added
 
 
+def all_editions(session: Session) -> list[Edition]:
+    return list(session.exec(select(Edition).order_by(Edition.year)))
+
+
 def get_edition(session: Session, year: int) -> Edition:
     if not date.min.year <= year <= date.max.year:
         # Checked before the query: a number beyond the database's integers would crash it.

@@ -13,7 +13,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from models.delivery import Delivery
-from models.dossier import Dossier
+from models.dossier import Dossier, DossierStatus
 from models.edition import Edition
 from models.status import CalendarCache
 from procedure.documents import KINDS
@@ -32,7 +32,7 @@ def due_by_kind(
     """Kind code → ids of the open dossiers that must get it now (mailings of ``phase``)."""
     dossiers = session.exec(
         select(Dossier.id, Dossier.election_day).where(
-            Dossier.edition_id == edition.id, Dossier.status == "open"
+            Dossier.edition_id == edition.id, Dossier.status == DossierStatus.open
         )
     ).all()
     by_day: dict[date | None, list[int]] = defaultdict(list)

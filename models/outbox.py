@@ -47,8 +47,8 @@ from sqlmodel import Session, col, select
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.credentials import generate_password, hash_password
-from models.delivery import Delivery
-from models.dossier import Dossier
+from models.delivery import Delivery, DeliveryState
+from models.dossier import Dossier, DossierStatus
 from models.edition import Edition
 from models.files import create_private_file
 from models.registry import Enterprise, TechnicalUnit
@@ -204,7 +204,7 @@ def dossiers_needing(session: Session, kind: DocumentKind, dossier_ids: Sequence
     )
     open_ids = set(
         session.exec(
-            select(Dossier.id).where(Dossier.id.in_(wanted), Dossier.status == "open")  # type: ignore[union-attr]
+            select(Dossier.id).where(Dossier.id.in_(wanted), Dossier.status == DossierStatus.open)  # type: ignore[union-attr]
         )
     )
     return [i for i in wanted if i in open_ids and i not in done]
@@ -261,7 +261,7 @@ def record_rendered(
                 dossier_id=document.dossier_id,
                 document_kind=kind.code,
                 step_code=kind.step_code,
-                state="rendered",
+                state=DeliveryState.rendered,
                 idempotency_key=idempotency_key(
                     identities[document.dossier_id], kind.code, kind.step_code
                 ),
@@ -363,7 +363,7 @@ class Outcome:
     duplicate: bool = False
 
     def __post_init__(self) -> None:
-        if self.state == "sent" and not self.message_id and not self.duplicate:
+        if self.state == DeliveryState.sent and not self.message_id and not self.duplicate:
             raise OutboxError("message_id: required for a sent delivery (unless a duplicate)")
 
 
@@ -394,9 +394,9 @@ def record_outcome(
     }
     if outcome.message_id:
         values["message_id"] = outcome.message_id
-    if outcome.state in ("sent", "non_digital"):
+    if outcome.state in (DeliveryState.sent, DeliveryState.non_digital):
         values["sent_at"] = func.coalesce(Delivery.sent_at, now)
-    if outcome.state == "sent":
+    if outcome.state == DeliveryState.sent:
         values["pdf"] = case((col(Delivery.pdf_encrypted), None), else_=Delivery.pdf)
     result = session.execute(
         update(Delivery)
@@ -446,7 +446,8 @@ def replace_rendered(
     )
     delivery.pdf_encrypted = kind.carries_credential
     delivery.digest, delivery.page_count = document.sha256, document.page_count
-    delivery.state, delivery.attempts, delivery.rendered_at = "rendered", 0, utcnow()
+    delivery.state, delivery.attempts = DeliveryState.rendered, 0
+    delivery.rendered_at = utcnow()
     delivery.error_code = delivery.error_message = None
     if key is not None:
         delivery.idempotency_key, delivery.claims = key, 0

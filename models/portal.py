@@ -13,9 +13,11 @@ nobody confirmed it.
 from datetime import datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
+from models.audit import AuditEvent
 from models.base import timestamp_field
+from models.dossier import Dossier
 
 
 class PortalSession(SQLModel, table=True):
@@ -38,3 +40,24 @@ class StepConfirmation(SQLModel, table=True):
     dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="RESTRICT")
     step_code: str = Field(max_length=20)
     confirmed_at: datetime = timestamp_field()
+
+
+def unlock_dossier(session: Session, dossier_number: str, actor: str) -> dict | None:
+    """Lift a dossier's lockout (the help desk, after the officer called); audited. The
+    lockout as it was, or None when no such dossier exists."""
+    dossier = session.exec(select(Dossier).where(Dossier.dossier_number == dossier_number)).first()
+    if dossier is None:
+        return None
+    before = {
+        "failed_logins": dossier.failed_logins,
+        "locked_until": dossier.locked_until.isoformat() if dossier.locked_until else None,
+    }
+    dossier.failed_logins = 0
+    dossier.locked_until = None
+    session.add(dossier)
+    session.add(
+        AuditEvent(
+            actor=actor, action="portal.unlock", subject=dossier_number, detail={"before": before}
+        )
+    )
+    return before

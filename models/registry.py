@@ -16,6 +16,12 @@ BODIES = ("CPPT", "CE")
 EBOX_STATUSES = ("unknown", "digital", "non_digital", "not_found")
 
 
+def format_enterprise_number(number: str) -> str:
+    """The enterprise number as the CBE prints it, "0403.170.701" (python-stdnum validates
+    Belgian enterprise numbers but has no formatter for them)."""
+    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+
 class Enterprise(SQLModel, table=True):
     """A legal entity, known by its enterprise number (BCE/KBO): the addressee of e-Box messages."""
 

@@ -13,10 +13,13 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.delivery import DELIVERY_STATES, Delivery
-from models.dossier import Dossier
+from models.delivery import DELIVERY_STATES, Delivery, DeliveryState
+from models.dossier import Dossier, DossierStatus
 from models.edition import Edition
+from models.registry import Enterprise, TechnicalUnit
 from procedure.calendar import Calendar
+from procedure.documents import DocumentKind
+from procedure.documents import kind as kind_of
 from procedure.mailings import due_mailings, planning_calendar
 from procedure.steps import Phase
 
@@ -72,7 +75,7 @@ def edition_status(
     status.dossiers = len(rows)
     status.dossiers_by_status = dict(Counter(s for s, _ in rows))
     calendars = CalendarCache(edition)
-    open_days = Counter(day for s, day in rows if s == "open")
+    open_days = Counter(day for s, day in rows if s == DossierStatus.open)
     by_phase: Counter[str] = Counter()
     upcoming: Counter[tuple[date, str]] = Counter()
     for election_day, count in open_days.items():
@@ -100,3 +103,41 @@ def edition_status(
     status.deliveries_by_kind = dict(sorted(by_kind.items()))
     status.upcoming = sorted((d, m, n) for (d, m), n in upcoming.items())
     return status
+
+
+def letters_by_family(session: Session, edition: Edition) -> Counter[tuple[str, str]]:
+    """(document family, delivery state) → deliveries of the edition (the demo's table)."""
+    rows = session.exec(
+        select(Delivery.document_kind, Delivery.state, func.count())
+        .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+        .where(Dossier.edition_id == edition.id)
+        .group_by(Delivery.document_kind, Delivery.state)
+    ).all()
+    counts: Counter[tuple[str, str]] = Counter()
+    for code, state, n in rows:
+        counts[(kind_of(code).family, state)] += n
+    return counts
+
+
+def dossiers_by_body(session: Session, edition: Edition) -> Counter[str]:
+    return Counter(session.exec(select(Dossier.body).where(Dossier.edition_id == edition.id)))
+
+
+def first_delivered(
+    session: Session, edition: Edition, document: DocumentKind
+) -> tuple[str, str, str] | None:
+    """(dossier number, enterprise number, enterprise name) of the first dossier whose
+    ``document`` reached a company that reads its e-Box."""
+    return session.exec(
+        select(Dossier.dossier_number, Enterprise.enterprise_number, Enterprise.name)
+        .join(Delivery, col(Delivery.dossier_id) == col(Dossier.id))
+        .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
+        .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
+        .where(
+            Dossier.edition_id == edition.id,
+            Delivery.document_kind == document.code,
+            Delivery.state == DeliveryState.sent,
+        )
+        .order_by(col(Dossier.id))
+        .limit(1)
+    ).first()

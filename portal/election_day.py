@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from models.dossier import DossierStatus
 from portal.errors import RuleError
 from procedure import (
     EditionLike,
@@ -35,7 +36,7 @@ class DayChoice:
 
 
 def can_change(status: str, current_y: date | None, today: date) -> bool:
-    return status == "open" and (current_y is None or today <= x_day_for(current_y))
+    return status == DossierStatus.open and (current_y is None or today <= x_day_for(current_y))
 
 
 def day_choices(
@@ -57,7 +58,7 @@ def check_change(
     working_days: WorkingDays | None = None,
 ) -> None:
     """Raise :class:`RuleError` unless the dossier may take ``new_y`` as its day Y today."""
-    if status != "open":
+    if status != DossierStatus.open:
         raise RuleError(FIELD, "error.dossier_not_open")
     if current_y is not None and today > x_day_for(current_y):
         raise RuleError(FIELD, "error.after_day_x", x_day=x_day_for(current_y))

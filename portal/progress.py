@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from models.delivery import Delivery
+from models.delivery import Delivery, DeliveryState
 from procedure import Calendar, CalendarEntry
 from procedure.mailings import DEFAULT_LEAD_DAYS, reminder_window
 
@@ -75,17 +75,20 @@ class MessageNote:
 
 
 _REASON_BY_STATE = {
-    "sent": "delivered",
-    "pending": "in_progress",
-    "rendered": "in_progress",
-    "non_digital": "non_digital",
-    "failed": "failed",
-    "rejected": "rejected",
+    DeliveryState.sent: "delivered",
+    DeliveryState.pending: "in_progress",
+    DeliveryState.rendered: "in_progress",
+    # Held for the FPS's staff (data to correct, a letter to reissue): still on its way.
+    DeliveryState.held: "in_progress",
+    DeliveryState.non_digital: "non_digital",
+    DeliveryState.failed: "failed",
+    DeliveryState.rejected: "rejected",
 }
 
 
 def delivery_note(delivery: Delivery) -> MessageNote:
-    error = delivery.error_code if delivery.state in ("failed", "rejected") else None
+    failed = (DeliveryState.failed, DeliveryState.rejected)
+    error = delivery.error_code if delivery.state in failed else None
     return MessageNote(
         reason=_REASON_BY_STATE[delivery.state],
         kind=delivery.document_kind,

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from models.dossier import DossierStatus, StopKind
 from portal.errors import RuleError
 from procedure import Calendar
 
@@ -63,16 +64,16 @@ def check_stop(
     already_stopped: tuple[str, ...],
 ) -> tuple[str, ...]:
     """Validate a stop declaration; returns the categories stopped once it is recorded."""
-    if status != "open":
+    if status != DossierStatus.open:
         raise RuleError("kind", "error.dossier_not_open")
     if calendar is None:
         raise RuleError("kind", "error.stop_needs_election_day")
     first, last = stop_window(calendar)
     if not first <= today <= last:
         raise RuleError("kind", "error.outside_stop_window", first=first, last=last)
-    if kind == "complete":
+    if kind == StopKind.complete:
         return tuple(stoppable)
-    if kind != "partial":
+    if kind != StopKind.partial:
         raise RuleError("kind", "error.stop_kind")
     chosen = tuple(dict.fromkeys(categories))
     if not chosen:

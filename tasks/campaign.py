@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from models.campaign import open_dossiers
 from models.db import get_engine, session_scope
 from models.delivery import Delivery
-from models.dossier import Dossier
+from models.dossier import Dossier, DossierStatus
 from models.editions import get_edition
 from models.mailing_plan import due_by_kind
 from models.outbox import dossiers_needing
@@ -154,7 +154,7 @@ def enterprises_without_brochure(
             .join(Enterprise)
             .where(
                 Dossier.edition_id == edition_id,
-                Dossier.status == "open",
+                Dossier.status == DossierStatus.open,
                 col(Enterprise.id).not_in(served),
             )
             .group_by(Enterprise.id)

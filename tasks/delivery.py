@@ -56,7 +56,7 @@ from ebox_adapter import (
 )
 from models.approvals import covered_ids
 from models.db import get_engine
-from models.delivery import Delivery
+from models.delivery import Delivery, DeliveryState
 from models.delivery_queue import (
     claim_deliveries,
     default_lease,
@@ -171,7 +171,7 @@ def _after_duplicate(client: EboxClient, item: Outgoing, result: PublicationResu
     publication = item.publication
     if publication.carries_credential and item.first_claim and result.attempts == 1:
         return Outcome(
-            "held",
+            DeliveryState.held,
             error_code="KEY_ALREADY_USED",
             error_message=(
                 "the e-Box already holds a message under this key that this database never sent "
@@ -185,9 +185,12 @@ def _after_duplicate(client: EboxClient, item: Outgoing, result: PublicationResu
     try:
         preference = client.search_preferences([publication.enterprise_number])
     except (EboxUnavailable, EboxProtocolError) as exc:
-        return Outcome("failed", error_code="FEDERATION", error_message=str(exc), duplicate=True)
+        return Outcome(
+            DeliveryState.failed, error_code="FEDERATION", error_message=str(exc), duplicate=True
+        )
     found = preference[publication.enterprise_number]
-    state = "non_digital" if found is None or found.last_connection_date is None else "sent"
+    digital = found is not None and found.last_connection_date is not None
+    state = DeliveryState.sent if digital else DeliveryState.non_digital
     return Outcome(state, message_id=result.message_id, duplicate=True)
 
 
@@ -195,26 +198,30 @@ def publish_row(client: EboxClient, item: Outgoing) -> Outcome:
     """Publish one row; the outcome it ends in (module docstring). Raises only for what stops
     the whole batch (configuration, credentials, a stopped flow)."""
     if item.publication is None:
-        return Outcome("held", error_code="OUTBOX", error_message=item.problem)
+        return Outcome(DeliveryState.held, error_code="OUTBOX", error_message=item.problem)
     try:
         result = client.publish(item.publication)
     except PublicationInvalid as exc:
         if exc.is_configuration:
             raise EboxConfigurationError(str(exc)) from None
-        return Outcome("held", error_code="INVALID_PUBLICATION", error_message=str(exc))
+        return Outcome(DeliveryState.held, error_code="INVALID_PUBLICATION", error_message=str(exc))
     except EboxUnavailable as exc:
-        return Outcome("failed", error_code="UNAVAILABLE", error_message=str(exc))
+        return Outcome(DeliveryState.failed, error_code="UNAVAILABLE", error_message=str(exc))
     except EboxProtocolError as exc:
         return Outcome(
-            "failed",
+            DeliveryState.failed,
             error_code=f"HTTP_{exc.status}" if exc.status else "PROTOCOL",
             error_message=str(exc),
         )
     if result.outcome is PublicationOutcome.duplicate:
         return _after_duplicate(client, item, result)
     if result.outcome is PublicationOutcome.rejected:
-        return Outcome("rejected", error_code=result.code, error_message=result.message)
-    state = "non_digital" if result.outcome is PublicationOutcome.not_digital else "sent"
+        return Outcome(DeliveryState.rejected, error_code=result.code, error_message=result.message)
+    state = (
+        DeliveryState.non_digital
+        if result.outcome is PublicationOutcome.not_digital
+        else DeliveryState.sent
+    )
     return Outcome(state, message_id=result.message_id)
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from ebox_adapter.publication import data_errors
 from models.audit import AuditEvent
 from models.db import session_scope
-from models.delivery import Delivery
+from models.delivery import Delivery, DeliveryState
 from models.dossier import Dossier
 from models.editions import get_edition
 from models.outbox import (
@@ -63,7 +63,7 @@ def held_rows(session: Session, edition_id: int, delivery_ids: list[int] | None 
     query = (
         select(Delivery.id)
         .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
-        .where(Dossier.edition_id == edition_id, Delivery.state == "held")
+        .where(Dossier.edition_id == edition_id, Delivery.state == DeliveryState.held)
         .order_by(col(Delivery.id))
     )
     if delivery_ids is not None:

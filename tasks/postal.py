@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from models.audit import AuditEvent
 from models.db import get_engine, session_scope
-from models.delivery import Delivery
+from models.delivery import Delivery, DeliveryState
 from models.delivery_queue import default_max_attempts
 from models.dossier import Dossier
 from models.edition import Edition
@@ -42,7 +42,8 @@ def reset_exhausted(edition_year: int, actor: str) -> int:
         edition_id = get_edition(session, edition_year).id
         rows = session.exec(
             _with_recipient(select(Delivery), edition_id).where(
-                Delivery.state == "failed", col(Delivery.attempts) >= default_max_attempts()
+                Delivery.state == DeliveryState.failed,
+                col(Delivery.attempts) >= default_max_attempts(),
             )
         ).all()
         for row in rows:
@@ -67,7 +68,7 @@ def non_digital_recipients(edition_year: int) -> list[dict]:
         edition_id = get_edition(session, edition_year).id
         rows = session.exec(
             _with_recipient(select(Delivery, Dossier.dossier_number, Enterprise), edition_id)
-            .where(Delivery.state == "non_digital")
+            .where(Delivery.state == DeliveryState.non_digital)
             .order_by(col(Delivery.id))
         ).all()
         return [
@@ -140,7 +141,7 @@ def _claim_print_batch(
                     col(Delivery.dossier_id).in_(
                         select(Dossier.id).where(Dossier.edition_id == edition_id)
                     ),
-                    Delivery.state == "non_digital",
+                    Delivery.state == DeliveryState.non_digital,
                     col(Delivery.print_batch_id).is_(None),
                     col(Delivery.printed_at).is_(None),
                     col(Delivery.pdf).is_not(None),

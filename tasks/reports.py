@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from models.approvals import count_awaiting_approval
 from models.db import get_engine
-from models.delivery import Delivery
+from models.delivery import PROBLEM_STATES, Delivery
 from models.delivery_queue import claimable_count, claimed_elsewhere
 from models.dossier import Dossier
 from models.editions import get_edition
@@ -52,7 +52,7 @@ def delivery_problems(edition_year: int, kinds: list[str] | None = None) -> list
             .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
             .where(
                 Dossier.edition_id == get_edition(session, edition_year).id,
-                col(Delivery.state).in_(["held", "rejected", "failed"]),
+                col(Delivery.state).in_(PROBLEM_STATES),
             )
             .order_by(col(Delivery.id))
         )

@@ -48,7 +48,6 @@ __all__ = [
     "EditionInfo",
     "LetterContext",
     "dossier_ids_by_number",
-    "format_enterprise_number",
     "load_contexts",
     "sample_context",
 ]
@@ -102,12 +101,6 @@ class LetterContext:
 
     def __post_init__(self) -> None:
         check_language(self.language)
-
-
-def format_enterprise_number(number: str) -> str:
-    """The enterprise number as the CBE prints it, "0403.170.701" (python-stdnum validates
-    Belgian enterprise numbers but has no formatter for them)."""
-    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
 
 
 @cache

@@ -40,6 +40,7 @@ from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.text.ffi import harfbuzz
 from weasyprint.text.fonts import FontConfiguration
 
+from models.registry import format_enterprise_number
 from procedure import STEPS, step
 from procedure.documents import DocumentKind
 from procedure.documents import kind as kind_of
@@ -54,7 +55,7 @@ from procedure.i18n import (
     step_action,
     step_title,
 )
-from templates.context import DossierDates, EditionInfo, LetterContext, format_enterprise_number
+from templates.context import DossierDates, EditionInfo, LetterContext
 from templates.i18n import label
 from templates.pdfsplit import split_pdf
 

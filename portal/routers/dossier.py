@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from models.delivery import Delivery
-from models.dossier import Dossier
+from models.dossier import Dossier, DossierStatus
 from models.portal import StepConfirmation
+from models.registry import format_enterprise_number
 from portal import audit
 from portal.clock import as_utc, today
 from portal.deps import (
@@ -50,11 +51,6 @@ class StepForm(CsrfForm):
 
 def dossier_url(dossier: Dossier) -> str:
     return f"/dossiers/{dossier.dossier_number}"
-
-
-def format_enterprise_number(number: str) -> str:
-    """0403170701 → 0403.170.701, as the BCE/KBO prints it."""
-    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
 
 
 def _document_kind(code: str) -> DocumentKind | None:
@@ -99,7 +95,7 @@ def message_subject(delivery: Delivery, dossier: Dossier, t: Translator) -> str:
 
 
 def stopped_on(dossier: Dossier) -> date | None:
-    if dossier.status != "stopped" or dossier.stopped_at is None:
+    if dossier.status != DossierStatus.stopped or dossier.stopped_at is None:
         return None
     return today(as_utc(dossier.stopped_at))
 
@@ -240,7 +236,7 @@ def confirm_step(
         the_step = step(code)
     except (KeyError, ValueError):
         raise HTTPException(status_code=404) from None
-    if not the_step.reminder or dossier.status != "open":
+    if not the_step.reminder or dossier.status != DossierStatus.open:
         t = translator(request)
         rule = (
             "error.step_not_confirmable"

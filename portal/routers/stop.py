@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
-from models.dossier import Dossier
+from models.dossier import Dossier, DossierStatus, StopKind
 from portal import audit
 from portal.clock import today
 from portal.deps import ClientAddress, CsrfForm, DbSession, Now, OfficerDossier, csrf_checked
@@ -81,7 +81,7 @@ def _page(
     unavailable = None
     try:
         # A dry run of the rules that do not depend on the form: is the form of any use today?
-        _check(dossier, now, "complete", [])
+        _check(dossier, now, StopKind.complete, [])
     except RuleError as error:
         unavailable = t(error.rule, **error.params)
     return render(
@@ -125,9 +125,9 @@ def declare_stop(
         return _page(
             request, dossier, now, status_code=422, form=form, errors=form_errors(request, error)
         )
-    if form.kind == "complete":
+    if form.kind == StopKind.complete:
         # Dossier.status 'stopped' is what the reminder flows filter out.
-        dossier.status = "stopped"
+        dossier.status = DossierStatus.stopped
     dossier.stop_kind = form.kind
     dossier.stopped_categories = ",".join(stopped)
     dossier.stopped_at = now
