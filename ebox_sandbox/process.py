@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ebox_sandbox.admin_client import SandboxAdmin
-from ebox_sandbox.app import TOKEN_PATH
+from ebox_sandbox.api import TOKEN_PATH
 from ebox_sandbox.readiness import NotReady, wait_until_healthy
 
 
