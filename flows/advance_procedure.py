@@ -27,6 +27,7 @@ from procedure.steps import Phase
 from tasks.campaign import plan_phase_mailings, render_documents
 from tasks.delivery import check_delivery_configuration
 from tasks.reports import edition_status_report
+from tasks.summaries import daily_summary
 
 PHASES = [p for p in Phase if p is not Phase.preparation]
 
@@ -103,35 +104,8 @@ def advance_procedure(
     rendered = merge_counts([r["rendered"] for r in results.values()])
     delivered = merge_counts([r["delivered"] for r in results.values()])
     status = edition_status_report(edition, day)
-    lines = [
-        f"# Edition {edition}: mailings of {day.isoformat()}\n",
-        "| mailing | rendered |",
-        "|---|---|",
-    ]
-    lines += [f"| {kind} | {n} |" for kind, n in sorted(rendered.items())] or ["| none | 0 |"]
-    lines += ["", "## Delivered", "", "| state | count |", "|---|---|"]
-    lines += [f"| {state} | {n} |" for state, n in sorted(delivered.items())] or ["| none | 0 |"]
-    lines += ["", "## Open dossiers per phase", "", "| phase | dossiers |", "|---|---|"]
-    lines += [f"| {phase} | {n} |" for phase, n in status["open_by_phase"].items()]
-    lines += [
-        "",
-        "## Coming due (next 14 days)",
-        "",
-        "| from | mailing | dossiers |",
-        "|---|---|---|",
-    ]
-    lines += [f"| {u['date']} | {u['mailing']} | {u['dossiers']} |" for u in status["upcoming"]]
-    if failed:
-        lines += [
-            "",
-            "## Failed phases (run the day again to send what is missing)",
-            "",
-            "| phase | error |",
-            "|---|---|",
-        ]
-        lines += [f"| {phase} | {message} |" for phase, message in failed.items()]
     create_markdown_artifact(
-        markdown="\n".join(lines) + "\n",
+        markdown=daily_summary(edition, day, rendered, delivered, status, failed),
         key=f"advance-{edition}-summary",
         description=f"Mailings of {day.isoformat()}",
     )

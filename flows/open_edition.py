@@ -44,6 +44,7 @@ from tasks.campaign import (
 from tasks.delivery import check_delivery_configuration
 from tasks.reports import awaiting_approval, campaign_letters, delivery_problems
 from tasks.samples import write_sample_letters
+from tasks.summaries import campaign_review, campaign_summary
 
 CAMPAIGN_KINDS = [ACCESS_CODE.code, BROCHURE.code]
 # A reviewer has a week to approve a suspended national mailing before it times out.
@@ -64,13 +65,6 @@ class MailingApproval(RunInput):
     )
     approved: bool = Field(default=False, description="Tick to send the letters now.")
     comment: str = Field(default="", max_length=500)
-
-
-def _markdown_table(rows: list[dict]) -> str:
-    if not rows:
-        return "_none_\n"
-    header = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n"
-    return header + "".join("| " + " | ".join(str(v) for v in r.values()) + " |\n" for r in rows)
 
 
 def request_approval(key: str, review: str) -> MailingApproval:
@@ -198,21 +192,14 @@ def open_edition(
             description="Specimen access-code letter (throwaway password)",
         )
     review = None if dry_run else record_mailing_review(edition, str(flow_run.id), requester)
-    description = (
-        f"# Edition {edition}: access-code mailing for review\n\n"
-        f"Dossiers opened now: {opened['created']} (already open: {opened['existing']}). "
-        f"Letters rendered in this run: {rendered.get('rendered', 0)}; brochures: "
-        f"{brochures.get('rendered', 0)}.\n\n"
-        + (
-            f"## This approval releases {review['letters']} access-code letters\n\n"
-            f"Requested by {review['requested_by']}; the approver must be someone else, one "
-            f"of SOCELEC_APPROVERS. Letters rendered after this review wait for the next one."
-            f"\n\n{_markdown_table(review['counts'])}\n"
-            if review
-            else "No access-code letter waits for approval.\n\n"
-        )
-        + f"## Letters in the outbox\n\n{_markdown_table(letters)}\n"
-        f"Specimen letters: {', '.join(samples) or 'none'}\n"
+    description = campaign_review(
+        edition,
+        opened,
+        rendered.get("rendered", 0),
+        brochures.get("rendered", 0),
+        review,
+        letters,
+        samples,
     )
     create_markdown_artifact(
         markdown=description,
@@ -240,23 +227,11 @@ def open_edition(
     letters = campaign_letters(edition, CAMPAIGN_KINDS)
     waiting = awaiting_approval(edition)
     summary |= {"delivered_now": delivered, "problems": len(problems), "awaiting_approval": waiting}
-    state_totals: dict[str, int] = {}
-    for row in letters:
-        state_totals[row["state"]] = state_totals.get(row["state"], 0) + row["letters"]
     create_markdown_artifact(
         key=f"open-edition-{edition}-summary",
         description="Outcome of the access-code mailing",
-        markdown=(
-            f"# Edition {edition}: access-code mailing\n\n"
-            f"- dossiers: {opened['created'] + opened['existing']}\n"
-            f"- letters (access codes and brochures): {sum(state_totals.values())}\n"
-            f"- delivered: {state_totals.get('sent', 0)}\n"
-            f"- non-digital (to print and post): {state_totals.get('non_digital', 0)}\n"
-            f"- rejected: {state_totals.get('rejected', 0)}\n"
-            f"- failed (retried by redeliver): {state_totals.get('failed', 0)}\n"
-            f"- held for staff (`socelec outbox held`): {state_totals.get('held', 0)}\n"
-            f"- access-code letters waiting for the next approval: {waiting}\n\n"
-            f"## Per language, body and state\n\n{_markdown_table(letters)}"
+        markdown=campaign_summary(
+            edition, opened["created"] + opened["existing"], letters, waiting
         ),
     )
     if problems:

@@ -26,6 +26,7 @@ from tasks.postal import (
     reset_exhausted,
 )
 from tasks.reports import awaiting_approval, delivery_problems
+from tasks.summaries import redelivery_summary
 
 
 @flow(name="redeliver", flow_run_name="redeliver-{edition}")
@@ -53,11 +54,6 @@ def redeliver(
     deleted = delete_expired_print_batches(actor)
     problems = delivery_problems(edition)
     waiting = awaiting_approval(edition)
-    released_line = (
-        f"{released['released']} (still held: {released['still_held']})"
-        if released
-        else "not asked (release_held)"
-    )
     if recipients:
         create_table_artifact(
             table=recipients,
@@ -80,17 +76,18 @@ def redeliver(
     create_markdown_artifact(
         key=f"redeliver-{edition}-summary",
         description="Redelivery and postal batch",
-        markdown=(
-            f"# Edition {edition}: redelivery\n\n"
-            f"- held letters released: {released_line}\n"
-            f"- failed rows given new tries: {reset}\n"
-            f"- delivered now: {delivered or 'nothing'}\n"
-            f"- non-digital letters: {len(recipients)}\n"
-            f"- printed now: {printed['letters']} ({paths or 'no new letters'})\n"
-            f"- print batches with passwords deleted (older than "
-            f"{get_settings().print_batch_retention_days} days): {deleted}\n"
-            f"- still held, rejected or failed: {len(problems)}\n"
-            f"- access-code letters waiting for an approval (open-edition): {waiting}\n"
+        markdown=redelivery_summary(
+            edition,
+            released,
+            reset,
+            delivered,
+            len(recipients),
+            printed["letters"],
+            paths,
+            deleted,
+            get_settings().print_batch_retention_days,
+            len(problems),
+            waiting,
         ),
     )
     return {
