@@ -268,9 +268,9 @@ def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
 
     from bench.machine import cpu_description
-    from flows.runner import render_workers
+    from models.settings import get_settings
 
-    workers = render_workers()
+    workers = get_settings().render_workers
     print(
         f"machine: {cpu_description()}, Python "
         f"{platform.python_version()}; {workers} render workers, batches of {BATCH}"

@@ -237,6 +237,7 @@ def main() -> int:
     from prefect.testing.utilities import prefect_test_harness
 
     from bench.machine import cpu_description
+    from models.settings import get_settings
     from tests.reliability.helpers import SOAK_FAULTS
 
     print(f"machine: {cpu_description()}, Python {platform.python_version()}", flush=True)
@@ -249,6 +250,7 @@ def main() -> int:
         workdir = Path(tmp)
         os.environ["SOCELEC_DATA_DIR"] = str(workdir / "var")
         os.environ["SOCELEC_OUTBOX_KEY"] = outbox_key(args.cache)
+        get_settings.cache_clear()  # read again with this run's data directory and key
         rendered = (args.cache or workdir) / f"rendered-{args.dossiers}.db"
         if rendered.exists():
             print(f"reusing the rendered outbox {rendered}", flush=True)

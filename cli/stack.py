@@ -171,15 +171,12 @@ def prefect_server(
     probe.close()
     server = PrefectServer(url=f"http://{host}:{port}", home=home, log_path=home / "server.log")
     env = {
+        # Task-run records in batches of 100: no SQLite write stalls (prefect-notes § 6.2);
+        # the caller's environment may say otherwise.
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
         **os.environ,
         **server.client_environment(),
-        # Task-run records in batches of 100: no SQLite write stalls (prefect-notes § 6.2).
-        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": os.environ.get(
-            "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "100"
-        ),
-        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": os.environ.get(
-            "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "100"
-        ),
     }
     command = [
         sys.executable,

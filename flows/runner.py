@@ -18,19 +18,18 @@ from typing import Any
 
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
+from models.settings import get_settings
+
 DELIVERY_THREADS = 4
-
-
-def render_workers() -> int:
-    """SOCELEC_RENDER_WORKERS, else one per core: a bounded pool, never one per batch."""
-    return int(os.environ.get("SOCELEC_RENDER_WORKERS") or os.cpu_count() or 1)
 
 
 def render_runner(workers: int | None = None) -> ProcessPoolTaskRunner | ThreadPoolTaskRunner:
     """The pool render batches run in: processes, or threads when SOCELEC_TASK_RUNNER=threads;
-    ``workers`` of them (default :func:`render_workers`)."""
-    workers = workers or render_workers()
-    if os.environ.get("SOCELEC_TASK_RUNNER", "processes") == "threads":
+    ``workers`` of them (default SOCELEC_RENDER_WORKERS, one per core): a bounded pool, never
+    one per batch."""
+    settings = get_settings()
+    workers = workers or settings.render_workers
+    if settings.task_runner == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     return RenderPoolTaskRunner(
         max_workers=workers, initializer=stop_with_flow_process, initargs=(os.getpid(),)

@@ -38,8 +38,6 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -52,6 +50,7 @@ from models.dossier import Dossier, DossierStatus
 from models.edition import Edition
 from models.files import create_private_file
 from models.registry import Enterprise, TechnicalUnit
+from models.settings import Settings, get_settings
 from procedure.documents import DocumentKind
 from procedure.documents import kind as kind_of
 
@@ -72,7 +71,6 @@ __all__ = [
     "KEY_FILE_NAME",
     "IssuedCredential",
     "OutboxError",
-    "OutboxSettings",
     "Outcome",
     "document_pdf",
     "dossiers_needing",
@@ -90,19 +88,6 @@ log = logging.getLogger("socelec.outbox")
 KEY_FILE_NAME = "outbox.key"
 # Fixed namespace of socelec's delivery keys: uuid5(NAMESPACE_URL, "urn:socelec:delivery").
 _DELIVERY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:socelec:delivery")
-
-
-class OutboxSettings(BaseSettings):
-    """Settings of the outbox (environment, prefix ``SOCELEC_``)."""
-
-    model_config = SettingsConfigDict(env_prefix="SOCELEC_", env_file=".env", extra="ignore")
-
-    data_dir: Path = Field(default=Path("var"), description="Where a generated key is kept.")
-    outbox_key: SecretStr | None = Field(
-        default=None,
-        description="Fernet key(s) for credential letters at rest, comma-separated, newest "
-        "first; generated into data_dir/outbox.key when unset.",
-    )
 
 
 class OutboxError(ValueError):
@@ -125,9 +110,9 @@ def _generated_key(data_dir: Path) -> bytes:
     return path.read_bytes().strip()
 
 
-def outbox_cipher(settings: OutboxSettings | None = None) -> MultiFernet:
+def outbox_cipher(settings: Settings | None = None) -> MultiFernet:
     """The cipher for credential letters at rest (module docstring: key management)."""
-    settings = settings or OutboxSettings()
+    settings = settings or get_settings()
     if settings.outbox_key is not None:
         keys = [k.strip() for k in settings.outbox_key.get_secret_value().split(",") if k.strip()]
     else:

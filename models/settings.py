@@ -1,14 +1,19 @@
-"""Settings of socelec, read from the environment (prefix ``SOCELEC_``) or a ``.env`` file.
+"""Settings of socelec's core, read from the environment (prefix ``SOCELEC_``) or a ``.env``
+file: the database, the data directory, the outbox, the documents and the delivery.
 
-One object serves every part (CLI, flows, portal, sandbox) so the same code talks to SQLite or
-PostgreSQL, to the e-Box sandbox or the real e-Box, by configuration alone.
+One object (:func:`get_settings`, read once per process) so the same code talks to SQLite or
+PostgreSQL, renders in processes or threads, and keeps its keys where it is told, by
+configuration alone. The programs beside the core keep their own settings: the e-Box adapter
+(``SOCELEC_EBOX_*``), its sandbox (``SOCELEC_SANDBOX_*``) and the portal (``SOCELEC_PORTAL_*``).
+A test that changes the environment clears the cache (``get_settings.cache_clear()``).
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, computed_field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -19,7 +24,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=Path("var"),
-        description="Where the default SQLite files, outbox exports and keys live.",
+        description="Where the default SQLite file, generated keys, print batches and "
+        "specimen letters live.",
     )
     database_url: str | None = Field(
         default=None,
@@ -50,15 +56,33 @@ class Settings(BaseSettings):
     print_batch_retention_days: int = Field(default=30, ge=1)
     secret_key: SecretStr | None = Field(
         default=None,
-        description="Key for signing portal sessions and encrypting outbox secrets; "
-        "generated into data_dir on first use when unset.",
+        description="Key signing the portal's session cookies (the same on every portal "
+        "process); generated into data_dir on first use when unset.",
     )
+    outbox_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key(s) for credential letters at rest, comma-separated, newest "
+        "first; generated into data_dir/outbox.key when unset.",
+    )
+    # Printed on every letter: where election officers log in (docs/procedure.md#web-app).
+    portal_url: str = "https://www.elections-sociales.belgique.be"
+    # Render batches run in worker processes, one per core (WeasyPrint holds the GIL); threads
+    # for a one-core machine, or tests that measure no throughput.
+    task_runner: Literal["processes", "threads"] = "processes"
+    render_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
 
     @field_validator("approvers", mode="before")
     @classmethod
     def _approver_list(cls, value):
         if isinstance(value, str):
             return [name.strip() for name in value.split(",") if name.strip()]
+        return value
+
+    @field_validator("portal_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("portal_url: must start with https:// (or http:// for a test)")
         return value
 
     @computed_field  # type: ignore[prop-decorator]

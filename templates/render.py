@@ -33,14 +33,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from weasyprint import CSS, HTML, Document
 from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.text.ffi import harfbuzz
 from weasyprint.text.fonts import FontConfiguration
 
 from models.registry import format_enterprise_number
+from models.settings import get_settings
 from procedure import STEPS, step
 from procedure.documents import DocumentKind
 from procedure.documents import kind as kind_of
@@ -61,7 +60,6 @@ from templates.pdfsplit import split_pdf
 
 __all__ = [
     "PDF_OPTIONS",
-    "DocumentSettings",
     "RenderError",
     "RenderedDocument",
     "cheap_font_subsetting",
@@ -71,25 +69,6 @@ __all__ = [
 DOCUMENTS_DIR = Path(__file__).parent / "documents"
 #: WeasyPrint options of every render: PDF/UA-1 implies tagging and PDF 1.7.
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
-
-
-class DocumentSettings(BaseSettings):
-    """Settings of the documents (environment, prefix ``SOCELEC_``)."""
-
-    model_config = SettingsConfigDict(env_prefix="SOCELEC_", env_file=".env", extra="ignore")
-
-    portal_url: str = Field(
-        # Reference § 6: the FPS web application of 2020 and 2024.
-        default="https://www.elections-sociales.belgique.be",
-        description="Where election officers log in; printed on every letter.",
-    )
-
-    @field_validator("portal_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("portal_url: must start with https:// (or http:// for a test)")
-        return value
 
 
 class RenderError(ValueError):
@@ -310,7 +289,7 @@ def render_batch(
     document_kind = kind_of(kind)
     options = {**PDF_OPTIONS, **(pdf_options or {})}
     _check(document_kind, contexts)
-    portal_url = portal_url or DocumentSettings().portal_url
+    portal_url = portal_url or get_settings().portal_url
     groups: dict[tuple[str, EditionInfo], list[int]] = {}
     for position, context in enumerate(contexts):
         groups.setdefault((context.language, context.edition), []).append(position)

@@ -20,7 +20,6 @@ from models.dossier import Dossier
 from models.outbox import (
     KEY_FILE_NAME,
     OutboxError,
-    OutboxSettings,
     Outcome,
     delivery_identities,
     document_pdf,
@@ -31,7 +30,7 @@ from models.outbox import (
     record_access_codes,
     record_outcome,
 )
-from models.settings import get_settings
+from models.settings import Settings, get_settings
 from procedure.documents import ACCESS_CODE
 from templates.batches import prepare_access_code_letters, prepare_documents
 from templates.context import load_contexts
@@ -246,7 +245,7 @@ def test_a_sent_outcome_needs_a_message_id_unless_the_e_box_had_it_already():
 
 def test_a_generated_key_is_private_and_announced(tmp_path, monkeypatch, caplog):
     monkeypatch.delenv("SOCELEC_OUTBOX_KEY", raising=False)
-    settings = OutboxSettings(data_dir=tmp_path / "var")
+    settings = Settings(data_dir=tmp_path / "var")
     with caplog.at_level(logging.WARNING, logger="socelec.outbox"):
         cipher = outbox_cipher(settings)
     path = tmp_path / "var" / KEY_FILE_NAME
@@ -269,12 +268,15 @@ def test_keys_from_the_environment_rotate_and_bad_ones_are_refused(
     with session_scope(engine) as session:
         delivery_id = prepare_access_code_letters(session, dossier_ids[:1])[0].id
     monkeypatch.setenv("SOCELEC_OUTBOX_KEY", f"{new},{old}")
+    get_settings.cache_clear()
     with Session(engine) as session:
         assert document_pdf(session.get(Delivery, delivery_id)).startswith(b"%PDF")
     monkeypatch.setenv("SOCELEC_OUTBOX_KEY", new)
+    get_settings.cache_clear()
     with Session(engine) as session, pytest.raises(OutboxError, match="none of the configured"):
         document_pdf(session.get(Delivery, delivery_id))
     monkeypatch.setenv("SOCELEC_OUTBOX_KEY", "not-a-key-but-a-secret")
+    get_settings.cache_clear()
     with pytest.raises(OutboxError, match="outbox_key: each key must be") as caught:
         outbox_cipher()
     assert "not-a-key-but-a-secret" not in str(caught.value)

@@ -110,9 +110,11 @@ def test_a_wrong_outbox_key_or_a_missing_limit_stops_redeliver_before_any_row_ch
     in_threads(open_edition)(edition=2028, batch_size=50, dry_run=True)
     before = fingerprint(engine)
     monkeypatch.setenv("SOCELEC_OUTBOX_KEY", Fernet.generate_key().decode())
+    get_settings.cache_clear()
     state = in_threads(redeliver)(edition=2028, return_state=True)
     assert state.is_failed() and "SOCELEC_OUTBOX_KEY" in state.message, state.message
     monkeypatch.delenv("SOCELEC_OUTBOX_KEY")
+    get_settings.cache_clear()
     with get_client(sync_client=True) as client:
         client.delete_global_concurrency_limit_by_name(RATE_LIMIT)
     try:
