@@ -22,6 +22,7 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet
 from prefect.client.orchestration import get_client
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
@@ -33,6 +34,7 @@ from models import Delivery, Dossier, Enterprise, TechnicalUnit
 from models.backup import backup_database
 from models.credentials import verify_password
 from models.db import get_engine
+from models.delivery import DeliveryState
 from models.delivery_queue import claimable_count
 from models.editions import get_edition
 from models.settings import get_settings
@@ -341,6 +343,14 @@ def _fresh_limits(in_flight: int, per_second: int) -> None:
     apply_ebox_limits(in_flight=in_flight, per_second=per_second)
 
 
+def _set_state(engine, delivery_ids: list[int], state: DeliveryState) -> None:
+    with Session(engine) as session:
+        session.execute(
+            update(Delivery).where(col(Delivery.id).in_(delivery_ids)).values(state=state)
+        )
+        session.commit()
+
+
 def _two_runs_at_once(edition: int, batch_size: int) -> None:
     runs = [threading.Thread(target=deliver_outbox, args=(edition, batch_size)) for _ in "ab"]
     for run in runs:
@@ -362,26 +372,11 @@ def test_two_runs_at_once_stay_under_the_global_e_box_limits(prefect_server, eng
         half = rows // 2
         with Session(engine) as session:  # the second phase keeps half the rows
             later = list(session.exec(select(Delivery.id).order_by(col(Delivery.id)).offset(half)))
-            session.exec(
-                Delivery.__table__.update()
-                .where(  # type: ignore[attr-defined]
-                    col(Delivery.id).in_(later)
-                )
-                .values(state="pending")
-            )
-            session.commit()
+        _set_state(engine, later, DeliveryState.pending)
         _two_runs_at_once(2028, 20)
         in_flight = sandbox.admin.faults()["pressure"]
         # Per second: 10, each publication fast, 8 in flight allowed.
-        with Session(engine) as session:
-            session.exec(
-                Delivery.__table__.update()
-                .where(  # type: ignore[attr-defined]
-                    col(Delivery.id).in_(later)
-                )
-                .values(state="rendered")
-            )
-            session.commit()
+        _set_state(engine, later, DeliveryState.rendered)
         _fresh_limits(in_flight=8, per_second=10)
         sandbox.admin.set_faults(latency_ms=0)
         started = time.monotonic()
