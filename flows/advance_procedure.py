@@ -1,8 +1,9 @@
 """advance_procedure: the daily run that moves every dossier along the legal timeline.
 
-Scheduled every day at 07:00 Europe/Brussels. One subflow per phase of § 1.2 (each its own run
-in the UI) sends, to the open dossiers by their own calendar, the phase-transition notice when
-they enter the phase and the reminders that are due (procedure.mailings). Running it for every
+Scheduled every day at 07:00 Europe/Brussels. One subflow per phase (docs/procedure.md#phases;
+each its own run in the UI) sends, to the open dossiers by their own calendar, the
+phase-transition notice when they enter the phase and the reminders that are due
+(procedure.mailings). Running it for every
 day of an edition in order sends each mailing once: the outbox row decides.
 
 A phase that fails does not stop the day: the later phases still run, the summary shows what

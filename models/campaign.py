@@ -1,7 +1,8 @@
 """Opening an edition: one dossier per consultation body of every concerned technical unit.
 
-Reference § 6: "Il faut toujours prévoir un dossier par organe de concertation"; § 5: one
-e-Box per legal entity, communication per consultation body. The dossier number is derived
+"Il faut toujours prévoir un dossier par organe de concertation" (docs/procedure.md#dossiers);
+one e-Box per legal entity, communication per consultation body
+(docs/procedure.md#one-e-box-per-legal-entity). The dossier number is derived
 from the edition, the body and the technical unit (models.credentials), so opening an edition
 again finds the same dossiers instead of making new ones, and two workers opening it at the
 same moment both succeed, each dossier created once (INSERT … ON CONFLICT DO NOTHING).

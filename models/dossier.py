@@ -1,8 +1,8 @@
 """A dossier: one consultation body (CE or CPPT) of one technical unit in one edition.
 
-Reference § 6: "Il faut toujours prévoir un dossier par organe de concertation". The dossier
-number and password give the election officer access to the portal; only the password's
-argon2id hash is stored.
+"Il faut toujours prévoir un dossier par organe de concertation" (docs/procedure.md#dossiers).
+The dossier number and password give the election officer access to the portal; only the
+password's argon2id hash is stored.
 """
 
 from datetime import date, datetime

@@ -53,8 +53,9 @@ class Enterprise(SQLModel, table=True):
 class TechnicalUnit(SQLModel, table=True):
     """A technical business unit (UTE/TBE): where a CPPT and possibly a CE are elected.
 
-    The workforce is the average over the reference period (§ 3.2 of the procedure reference);
-    it decides which bodies exist (§ 3.1: CPPT from 50, CE from 100, or from 50 if a CE exists).
+    The workforce is the average over the reference period (docs/procedure.md#reference-period);
+    it decides which bodies exist (docs/procedure.md#thresholds: CPPT from 50, CE from 100, or
+    from 50 if a CE exists).
     """
 
     __tablename__ = "technical_unit"

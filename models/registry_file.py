@@ -45,8 +45,8 @@ OPTIONAL_COLUMNS = ("ce_exists", "officer_ssin")
 COLUMNS = ENTERPRISE_COLUMNS + UNIT_COLUMNS + OPTIONAL_COLUMNS
 WORKFORCE_COLUMNS = UNIT_COLUMNS[6:]
 
-# Thresholds of § 3.1 of the procedure reference (Unisoc, ICB): a CPPT from 50 workers, a CE from
-# 100, and an existing CE is renewed from 50. Kept for 2024 (groups.be on the law of 5 June 2023).
+# Thresholds (docs/procedure.md#thresholds: Unisoc, ICB): a CPPT from 50 workers, a CE from 100,
+# and an existing CE is renewed from 50. Kept for 2024 (groups.be on the law of 5 June 2023).
 CPPT_THRESHOLD = 50
 CE_THRESHOLD = 100
 CE_RENEWAL_THRESHOLD = 50

@@ -1,9 +1,10 @@
 """A synthetic but realistic registry for demos, tests and benchmarks.
 
 The mix follows the 2024 edition: 7,402 companies started a CPPT procedure, 4,167 of them also
-a CE (about 56 %; procedure reference § 4, forumforthefuture.be); Dutch about 62 %, French 36 %,
-German 1 %. Most companies have one technical unit, some several. Numbers carry valid check
-digits so the file passes the same validation as a real one. The same seed gives the same file.
+a CE (about 56 %; docs/procedure.md#scale, forumforthefuture.be); Dutch about 62 %, French 36 %,
+German 1 % (an assumption close to the 2020 split of procedures by region, same section). Most
+companies have one technical unit, some several. Numbers carry valid check digits so the file
+passes the same validation as a real one. The same seed gives the same file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from models.registry_file import COLUMNS
 LANGUAGE_WEIGHTS = {"nl": 62.5, "fr": 36.5, "de": 1.0}
 MULTI_UNIT_SHARE = 0.05
 MEAN_UNITS = 1 - MULTI_UNIT_SHARE + MULTI_UNIT_SHARE * 2.5  # 2 or 3 units when several
-# Reference § 4 (2024): 7,402 procedures for a CPPT, 4,167 of them also for a CE: 11,569
+# docs/procedure.md#scale (2024): 7,402 procedures for a CPPT, 4,167 of them also for a CE: 11,569
 # dossiers. Units of one legal entity share its CE decision, so the share of entities with a
 # CE is set for that mean: --companies 7402 then gives ~11,569 dossiers, as in 2024.
 CE_SHARE = (7402 + 4167) / (7402 * MEAN_UNITS) - 1

@@ -1,10 +1,10 @@
 """Choosing day Y from the portal, and until when it may change (pure).
 
-The legal rules come from ``procedure`` (reference § 0): Y is a working day inside the
-edition's window and X = Y − 90. The portal adds the rule of time: Y may be chosen or changed
-until day X of the Y in force (the notice announcing the date is posted on day X, after which
-the date is public), and a new Y whose day X has already passed is refused, because its
-notice could no longer be posted on time.
+The legal rules come from ``procedure`` (docs/procedure.md#the-election-window): Y is a
+working day inside the edition's window and X = Y − 90. The portal adds the rule of time: Y may
+be chosen or changed until day X of the Y in force (the notice announcing the date is posted on
+day X, after which the date is public), and a new Y whose day X has already passed is refused,
+because its notice could no longer be posted on time.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """Declaring a stop of the procedure for lack of candidates (pure rules).
 
-Reference § 1, row X+36 (→ X+79): from X+36 the employer may stop the procedure. A complete
-stop when no candidate list was filed at all; a partial stop for a category with no list (or
-a single list with no more candidates than mandates). The notice or PV goes to the FPS and
-the unions between X+36 and X+79 (the reference gives the upload window as X+35 – X+79; the
+From X+36 the employer may stop the procedure (docs/procedure.md#stopping-the-procedure). A
+complete stop when no candidate list was filed at all; a partial stop for a category with no
+list (or a single list with no more candidates than mandates). The notice or PV goes to the FPS and
+the unions between X+36 and X+79 (the sources give the upload window as X+35 – X+79; the
 decision itself cannot come before X+36, so the portal opens on X+36).
 
-Which categories can have lists, reference § 3.3 and § 3.4: blue- and white-collar workers
-get reserved mandates from one worker; the youth mandate needs at least 25 young workers;
-cadres file lists only for a works council (CE) and only from 15 cadres.
+Which categories can have lists (docs/procedure.md#worker-categories,
+docs/procedure.md#mandates): blue- and white-collar workers get reserved mandates from one
+worker; the youth mandate needs at least 25 young workers; cadres file lists only for a works
+council (CE) and only from 15 cadres.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from procedure import Calendar
 
 STOP_STEP = "X+36"
 CATEGORIES = ("blue_collar", "white_collar", "young", "cadre")
-YOUTH_MANDATE_FROM = 25  # § 3.3: "The youth mandate needs ≥ 25 workers under 25"
-CADRE_LISTS_FROM = 15  # § 3.3: "Cadres can file lists from 15 cadres (CE only)"
+YOUTH_MANDATE_FROM = 25  # docs/procedure.md#worker-categories: youth mandate from 25 under 25
+CADRE_LISTS_FROM = 15  # docs/procedure.md#worker-categories: cadre lists from 15 (CE only)
 
 
 @dataclass(frozen=True)

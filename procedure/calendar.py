@@ -1,6 +1,7 @@
 """The legal calendar of one procedure: every step's date for a chosen election day Y.
 
-Rules (reference § 0 and DESIGN.md "Rules that must hold"):
+Rules (docs/procedure.md#day-x-and-day-y, docs/procedure.md#calendar-days,
+docs/procedure.md#deadlines-on-non-working-days, docs/procedure.md#the-election-window):
 
 - X = Y − 90, counted in calendar days; every step is X ± n or Y ± n.
 - Y must be a working day of the company inside the edition's window.
@@ -13,8 +14,8 @@ Rules (reference § 0 and DESIGN.md "Rules that must hold"):
 
 2020: the catalogue applies to the November window as if X were Y − 90. The steps up to X+35
 really took place on the original May calendar before the suspension; from the new X+36 on,
-the dates computed here are the ones the Royal Decree of 15 July 2020 used (reference § 1.3
-checks X+36 … X+76 for November 2020 that way).
+the dates computed here are the ones the Royal Decree of 15 July 2020 used
+(docs/procedure.md#consistency-check checks X+36 … X+76 for November 2020 that way).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ class Calendar:
         raise KeyError(f"step {wanted.code} is not in this calendar")
 
     def phase_on(self, day: date) -> Phase:
-        """The § 1.2 phase that ``day`` falls in, counted in calendar days from X."""
+        """The phase (docs/procedure.md#phases) that ``day`` falls in, in calendar days from X."""
         return phase_of((day - self.x_day).days)
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,7 +140,7 @@ class Calendar:
 
 
 def x_day_for(election_day: date) -> date:
-    """Day X for a given Y: 90 calendar days earlier (§ 0)."""
+    """Day X for a given Y: 90 calendar days earlier (docs/procedure.md#day-x-and-day-y)."""
     return election_day - timedelta(days=DAYS_X_TO_Y)
 
 

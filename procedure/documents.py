@@ -3,28 +3,32 @@
 Every document socelec renders is one :class:`DocumentKind`. The catalogue is data so the
 flows, the e-Box adapter, the outbox and the portal read one list:
 
-- ``access-code``: the letter with the dossier number and password (reference § 5: "access
-  codes (dossier number + password) for the web application"). It carries a credential, so
-  it may only be published under the e-Box secure class (DESIGN.md, rules).
+What the FPS sends through the e-Box (docs/procedure.md#what-the-fps-sends-through-the-e-box):
+
+- ``access-code``: the letter with the dossier number and password ("access codes (dossier
+  number + password) for the web application"). It carries a credential, so it may only be
+  published under the e-Box secure class (docs/ebox.md#security-levels).
 - ``reminder-<step>``: one per step of :data:`procedure.STEPS` marked ``reminder=True``
-  (§ 5: "notifications and reminders about the different phases").
-- ``phase-<phase>``: the notice sent when a dossier enters a phase of § 1.2 (§ 5, German
-  version: "Erinnerungen und Anweisungen … beim Übergang von einer Phase … zur nächsten").
-- ``brochure``: the edition's general information (§ 5: "informative brochures and
-  documents"); the same for every dossier of a language.
+  ("notifications and reminders about the different phases").
+- ``phase-<phase>``: the notice sent when a dossier enters a phase (docs/procedure.md#phases;
+  the German page: "Erinnerungen und Anweisungen … beim Übergang von einer Phase … zur
+  nächsten").
+- ``brochure``: the edition's general information ("informative brochures and documents");
+  the same for every dossier of a language.
 
 ``DocumentKind.step_code`` is the value stored in ``Delivery.step_code``: together with the
 dossier and the kind it is the outbox's once-only key.
 
-Registered mail. The sources say little, and this catalogue encodes exactly that:
+Registered mail (docs/procedure.md#registered-mail). The sources say little, and this
+catalogue encodes exactly that:
 
-- § 1 row X−60: the employer's X−60 information reaches the CE/CPPT "handed over in a
-  meeting with minutes, or handed over against receipt, or by registered letter". It is the
-  only registered-letter fact about the procedure in the reference, so the X−60 reminder
-  bears the registered-mail mention and explains that means.
-- § 5: since 1 March 2025 ordinary FPS Employment mail goes through the e-Box, but
-  "Registered letters still go by post"; and the e-Box Registered Mail service is reserved to
-  social-security institutions (``ebox-enterprise-api.md`` § 2.4). No source says that an FPS
+- The employer's X−60 information reaches the CE/CPPT "handed over in a meeting with
+  minutes, or handed over against receipt, or by registered letter" (the X−60 row of
+  docs/procedure.md#timeline). It is the only registered-letter fact about the procedure the
+  sources give, so the X−60 reminder bears the registered-mail mention and explains that means.
+- Since 1 March 2025 ordinary FPS Employment mail goes through the e-Box, but registered
+  letters still go by post; and the e-Box Registered Mail service is reserved to
+  social-security institutions (docs/ebox.md#registered-mail). No source says that an FPS
   letter of the procedure must itself be registered, so no kind is a registered sending.
 """
 
@@ -46,8 +50,8 @@ __all__ = [
     "kind",
 ]
 
-#: e-Box Enterprise limit on a message subject (``ebox-enterprise-api.md`` § 2.5, Smals
-#: restrictions: "subject 400 characters").
+#: e-Box Enterprise limit on a message subject (docs/ebox.md#restrictions: "subject 400
+#: characters").
 SUBJECT_MAX_CHARS = 400
 #: e-Box limit on a file name (same section: "file name 255").
 FILE_NAME_MAX_CHARS = 255
@@ -123,7 +127,7 @@ class DocumentKind:
 
     def subject(self, lang: str, *, edition_year: int, dossier_number: str, body: str) -> str:
         """The e-Box subject in ``lang``: no secret (subjects are listed and searchable,
-        ``ebox-enterprise-api.md`` § 4.3 item 4), at most 400 characters."""
+        docs/ebox.md#security-levels), at most 400 characters."""
         code = display_code(self.step.code) if self.step is not None else ""
         text = _SUBJECTS[self.family][lang].format(
             year=edition_year, dossier=dossier_number, body=body, code=code, title=self.title(lang)
@@ -136,7 +140,8 @@ class DocumentKind:
         return text
 
     def file_name(self, lang: str, dossier_number: str) -> str:
-        """An ASCII file name for the e-Box attachment (its title there, § 2.5)."""
+        """An ASCII file name for the e-Box attachment: its title there
+        (docs/ebox.md#restrictions)."""
         suffix = f"-{self.step.code}" if self.step is not None else ""
         suffix += f"-{self.phase.value}" if self.phase is not None else ""
         name = f"{_FILE_STEMS[self.family][lang]}{suffix}-{dossier_number}.pdf"
@@ -148,7 +153,7 @@ def _reminder(s: Step) -> DocumentKind:
         code=f"reminder-{s.code}",
         family=Family.reminder,
         step_code=s.code,
-        # § 1 row X−60: registered letter is one of the legal means (module docstring).
+        # X−60: registered letter is one of the legal means (module docstring).
         registered_mail=s.code == "X-60",
         step=s,
     )

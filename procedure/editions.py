@@ -1,8 +1,8 @@
 """Editions of the social elections and their legal windows for day Y.
 
 Each edition's law fixes a window of 14 days in which every company picks its own election
-day Y (§ 0: "Y must fall inside the legal election window, which is fixed by law for each
-edition"). The windows below are § 2 of the reference, row by row, with their sources.
+day Y (docs/procedure.md#the-election-window). The windows below are the rows of
+docs/procedure.md#editions, with their sources.
 
 2020 is the odd one: the procedure was suspended after X+35 because of COVID-19 and resumed
 towards a new window in November, so the record keeps both the original and the new window
@@ -27,7 +27,8 @@ __all__ = [
 
 EditionStatus = Literal["official", "provisional"]
 
-#: Every known window runs from a Monday to the Sunday of the following week (§ 2).
+#: Every known window runs from a Monday to the Sunday of the following week
+#: (docs/procedure.md#editions).
 WINDOW_DAYS = 14
 
 
@@ -35,8 +36,8 @@ def second_monday_of_may(year: int) -> date:
     """The second Monday of May: the first day of the 2016, 2020 (original) and 2024 windows.
 
     It is a pattern, not a rule of law. 2012 does not follow it (7 May 2012 was the first
-    Monday, § 2 row 2012); "the first Monday on or after 7 May" fits all four editions and
-    gives the same day for 2028.
+    Monday, docs/procedure.md#editions); "the first Monday on or after 7 May" fits all four
+    editions and gives the same day for 2028.
     """
     mondays = [
         week[_stdlib_calendar.MONDAY]
@@ -62,7 +63,7 @@ class Suspension:
 
 @dataclass(frozen=True)
 class EditionWindow:
-    """The legal window for day Y of one edition (§ 2 of the reference).
+    """The legal window for day Y of one edition (docs/procedure.md#editions).
 
     ``original_window_first``/``original_window_last`` are only set when the window was moved
     after the procedure had started (2020).
@@ -103,7 +104,7 @@ KNOWN_EDITIONS: dict[int, EditionWindow] = {
         window_first=date(2016, 5, 9),
         window_last=date(2016, 5, 22),
         status="official",
-        legal_basis="not given by the reference (§ 2 row 2016)",
+        legal_basis="not given by the sources found (docs/procedure.md#editions)",
         source=(
             "https://www.easypay-group.com/fr_BE/EASYPAY_GROUP/sur_nous/news/detail/Pr%EAt-pour-la-premiere-etape-des-elections-sociales---?id=4782"
             " ; "
@@ -173,7 +174,7 @@ KNOWN_EDITIONS: dict[int, EditionWindow] = {
             "https://concordes.be/fr/loi-du-5-juin-2023-m-b-30-06-2023-fixant-les-regles-pour-la-procedure-des-elections-sociales-de-2024/"
         ),
     ),
-    # No law yet (§ 2 row 2028: NOT FOUND). The second Monday of May, as in 2016, 2020
+    # No law yet (docs/procedure.md#editions: NOT FOUND). The second Monday of May, as in 2016, 2020
     # (original) and 2024, for 14 days: an extrapolation, not law.
     2028: EditionWindow(
         year=2028,
@@ -184,6 +185,6 @@ KNOWN_EDITIONS: dict[int, EditionWindow] = {
             "none yet: extrapolated from the 2016/2020/2024 pattern (second Monday of May, "
             "14 days); replace when the law is published"
         ),
-        source="shared/reference/social-elections-procedure.md § 2 row 2028 (NOT FOUND)",
+        source="none: no 2028 window published yet (docs/procedure.md#editions)",
     ),
 }

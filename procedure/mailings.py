@@ -1,13 +1,14 @@
 """Which FPS mailings are due for one dossier on one day: reminders and phase notices.
 
 The FPS sends "notifications and reminders about the different phases of the procedure"
-through the e-Box (reference § 5, werk.belgie.be "gebruik van de e-Box"). socelec sends:
+through the e-Box (docs/procedure.md#what-the-fps-sends-through-the-e-box). socelec sends:
 
 - a reminder for each catalogue step marked ``reminder``, from ``lead_days`` before the
   step's effective date up to that date; X and Y are announced on the day itself, because a
   reminder a week before "post the notice today" would be wrong on the day it matters;
-- a phase-transition notice once the dossier's calendar enters a phase (§ 1.2 grouping), from
-  the pre-procedure on (the access-code letter covers the preparation).
+- a phase-transition notice once the dossier's calendar enters a phase
+  (docs/procedure.md#phases), from the pre-procedure on (the access-code letter covers the
+  preparation).
 
 A mailing is due on every day of its window, not only the first: a daily run that was missed
 catches up the next day. The outbox's unique (dossier, kind, step) row is what makes the send

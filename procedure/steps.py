@@ -2,20 +2,20 @@
 
 Every step of the legal calendar is counted in calendar days from one of two anchors: day X
 (the notice announcing the election date is posted) or day Y (election day), with
-Y = X + 90. The catalogue below is the timeline table of
-``shared/reference/social-elections-procedure.md`` (§ 1) turned into frozen records, so the
-flows, the letters and the officer portal all read one list instead of re-typing offsets.
+Y = X + 90. The catalogue below is the timeline of docs/procedure.md#timeline turned into
+frozen records, so the flows, the letters and the officer portal all read one list instead of
+re-typing offsets.
 
 Why data and not code: the legal facts (offset, who acts, what is posted, where it is written)
 change between editions and must be checked row by row against the sources. Each ``Step``
-therefore carries the source URL(s) of its reference row in ``source``.
+therefore carries the source URL(s) of its timeline row in ``source``.
 
 Step codes use ASCII hyphen-minus ("X-60", "Y+2"); :func:`step` also accepts the Unicode minus
-sign used in the reference ("X−60").
+sign the sources use ("X−60").
 
-Two rows of the reference are deliberately left out:
+Two rows of the timeline are deliberately left out (docs/procedure.md#rows-left-out):
 
-- X+68: marked UNVERIFIED (no source at all; § 1 row X+68 and § 7).
+- X+68: UNVERIFIED (no source at all).
 - Y+17: a 2012 rule (end of the other postings) with a single 2012 source; nothing says it
   still holds.
 """
@@ -38,7 +38,7 @@ __all__ = [
     "step",
 ]
 
-#: Days from X to Y (§ 0: "Y = X + 90").
+#: Days from X to Y (docs/procedure.md#day-x-and-day-y: "Y = X + 90").
 DAYS_X_TO_Y = 90
 
 Anchor = Literal["X", "Y"]
@@ -47,9 +47,10 @@ Anchor = Literal["X", "Y"]
 class StepKind(StrEnum):
     """How a step's date behaves when it falls on a day the company does not work.
 
-    Only ``deadline`` moves: § 0 ("Deadline on a Sunday, public holiday or usual inactivity
-    day") says an act due "at the latest" on such a day must be done on the last working day
-    before. The other kinds never move, each for its own reason.
+    Only ``deadline`` moves: an act due "at the latest" on a Sunday, a public holiday or a usual
+    inactivity day must be done on the last working day before
+    (docs/procedure.md#deadlines-on-non-working-days). The other kinds never move, each for its
+    own reason.
     """
 
     #: An act to be done "at the latest" on the day: moves back to the last working day.
@@ -64,7 +65,8 @@ class StepKind(StrEnum):
 
 
 class Phase(StrEnum):
-    """The six phases of § 1.2: a grouping for the orchestrator, not a legal category."""
+    """The six phases (docs/procedure.md#phases): a grouping for the orchestrator, not a legal
+    category."""
 
     preparation = "preparation"
     pre_procedure = "pre_procedure"
@@ -74,8 +76,8 @@ class Phase(StrEnum):
     post_electoral = "post_electoral"
 
 
-#: First day of each phase, in days from X. § 1.2 gives the boundaries as "X−60 → X",
-#: "X → X+28", "X+28 → X+77", "X+77 → Y"; the steps it lists in each phase decide which side
+#: First day of each phase, in days from X. docs/procedure.md#phases gives the boundaries as
+#: "X−60 to X", "X to X+28", "X+28 to X+77", "X+77 to Y"; the steps in each phase decide which side
 #: a boundary day belongs to: X−60 opens the pre-procedure, X opens the announcement, X+28
 #: (voter lists final) still closes the announcement, X+77 (lists closed) still closes the
 #: candidacy, Y belongs to the vote and the post-electoral phase starts at Y+1.
@@ -90,7 +92,7 @@ PHASE_FIRST_DAY: dict[Phase, int | None] = {
 
 
 def phase_of(offset_from_x: int) -> Phase:
-    """Return the § 1.2 phase that the day ``X + offset_from_x`` falls in."""
+    """Return the phase (docs/procedure.md#phases) that the day ``X + offset_from_x`` falls in."""
     current = Phase.preparation
     for phase, first_day in PHASE_FIRST_DAY.items():
         if first_day is not None and offset_from_x >= first_day:
@@ -102,7 +104,7 @@ _CODE = re.compile(r"^(?P<anchor>[XY])(?P<offset>[+-]\d+)?$")
 
 
 def _normalise_code(code: str) -> str:
-    # The reference writes "X−60" with U+2212 and ranges with en dashes; accept both.
+    # The sources write "X−60" with U+2212 and ranges with en dashes; accept both.
     return code.strip().upper().replace("\u2212", "-").replace("\u2013", "-").replace(" ", "")
 
 
@@ -116,12 +118,12 @@ def _parse_code(code: str) -> tuple[Anchor, int]:
 
 @dataclass(frozen=True)
 class Step:
-    """One row of the legal calendar (§ 1 of the reference).
+    """One row of the legal calendar (docs/procedure.md#timeline).
 
-    ``offset`` counts calendar days from ``anchor`` (§ 0: "Days are calendar days, not working
-    days"). ``documents`` lists the forms the employer posts or uploads at this step;
-    ``web_app`` says something passes through the FPS web application (§ 1.1); ``reminder``
-    says the FPS sends the employer a reminder for it. ``period_end`` is only set for
+    ``offset`` counts calendar days from ``anchor`` (docs/procedure.md#calendar-days).
+    ``documents`` lists the forms the employer posts or uploads at this step; ``web_app`` says
+    something passes through the FPS web application (docs/procedure.md#the-fps-web-application);
+    ``reminder`` says the FPS sends the employer a reminder for it. ``period_end`` is only set for
     ``StepKind.period`` and is an offset on the same anchor.
     """
 
@@ -151,7 +153,7 @@ class Step:
 
     @property
     def offset_from_x(self) -> int:
-        """Days from X; a Y step sits 90 days further (Y = X + 90, § 0)."""
+        """Days from X; a Y step sits 90 days further (Y = X + 90)."""
         return self.offset if self.anchor == "X" else self.offset + DAYS_X_TO_Y
 
     @property
@@ -163,7 +165,7 @@ class Step:
 
 
 def _sources(*urls: str) -> str:
-    # Same separator as the reference table, so a row can be compared by eye.
+    # Same separator as the timeline of docs/procedure.md, so a row can be compared by eye.
     return " ; ".join(urls)
 
 
@@ -255,11 +257,12 @@ _PARTENA_RESULT_APPEAL = (
 _D = StepKind.deadline
 _F = StepKind.fixed_day
 
-#: The legal calendar, ordered by days from X. Kinds follow § 0: acts due "at the latest" by
+#: The legal calendar, ordered by days from X. Kinds follow the rule on deadlines
+#: (docs/procedure.md#deadlines-on-non-working-days): acts due "at the latest" by
 #: the employer, the unions or the workers are deadlines; pure legal effects and courts' time
 #: limits are fixed days (a tribunal's time limit does not depend on the company's working
 #: days). Court appeals are kept as deadlines, i.e. moved *earlier* like every other act:
-#: the reference only documents the practitioners' "last working day before" rule and does not
+#: the sources only document the practitioners' "last working day before" rule and do not
 #: say whether the judicial code's own rule for court time limits applies instead, and doing
 #: the act earlier is never late.
 STEPS: tuple[Step, ...] = (
@@ -504,8 +507,8 @@ STEPS: tuple[Step, ...] = (
         "After a complaint: last day to appeal against the candidate lists",
         _sources(_CLAEYS_CONTESTING, _LEXGO_LISTS, _ABVV_LIST_CHANGES),
     ),
-    # X+68 is left out on purpose: the reference marks it UNVERIFIED (no source found for a
-    # legal step at X+68; the tribunal's time limit on list appeals is unread, § 1 and § 7).
+    # X+68 is left out on purpose: UNVERIFIED, no source found for a legal step at X+68 (the
+    # tribunal's time limit on list appeals is unread; docs/procedure.md#rows-left-out).
     _step(
         "X+70",
         _D,
@@ -659,8 +662,8 @@ _BY_CODE: dict[str, Step] = {s.code: s for s in STEPS}
 
 # Codes a caller might reasonably ask for, with the reason they are not in the catalogue.
 _LEFT_OUT: dict[str, str] = {
-    "X+68": "UNVERIFIED in the reference (§ 1 row X+68: no source for a legal step at X+68)",
-    "Y+17": "a 2012 rule with a single 2012 source (§ 1 row Y+17)",
+    "X+68": "UNVERIFIED (no source for a legal step at X+68; docs/procedure.md#rows-left-out)",
+    "Y+17": "a 2012 rule with a single 2012 source (docs/procedure.md#rows-left-out)",
 }
 
 

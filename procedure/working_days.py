@@ -1,9 +1,9 @@
 """Which days a company works, for moving deadlines.
 
-The procedure counts calendar days (§ 0), but an act due "at the latest" on a Sunday, a
+The procedure counts calendar days, but an act due "at the latest" on a Sunday, a
 Belgian public holiday or a usual inactivity day of the company (a Saturday in an office
-company, a collective bridge day) must be done on the last working day before. Sources (§ 0,
-"Deadline on a Sunday, public holiday or usual inactivity day"):
+company, a collective bridge day) must be done on the last working day before. Sources
+(docs/procedure.md#deadlines-on-non-working-days):
 
 - https://www.icb-institute.be/verkiezingskalender-2016/
 - https://www.sdworx.be/nl-be/blog/hr-administratie/datum-sociale-verkiezingen-hoe-bepalen

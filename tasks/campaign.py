@@ -138,7 +138,7 @@ def enterprises_without_brochure(
     """One dossier per enterprise that has had no brochure yet, in batches.
 
     The brochure is general information, the same for every body: it goes once to each
-    legal entity's e-Box (reference § 5: one e-Box per legal entity), on its first dossier.
+    legal entity's e-Box (docs/procedure.md#one-e-box-per-legal-entity), on its first dossier.
     """
     with Session(get_engine()) as session:
         edition_id = get_edition(session, edition_year).id

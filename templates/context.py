@@ -177,7 +177,7 @@ class DossierDates:
         return label("moved", self.lang, day=self._format(entry.legal_date)) if entry.moved else ""
 
     def phase_start(self, phase: Phase) -> str:
-        """First day of ``phase``, e.g. "le jeudi 9 mars 2028" (§ 1.2, :data:`PHASE_FIRST_DAY`)."""
+        """First day of ``phase``, e.g. "le jeudi 9 mars 2028" (:data:`PHASE_FIRST_DAY`)."""
         offset = PHASE_FIRST_DAY[phase]
         if offset is None:
             raise ValueError(f"phase: {phase.value} starts before X−60 and has no first day")

@@ -22,7 +22,8 @@ def test_json_has_x_y_and_moved_deadlines(database_url):
     data = json.loads(result.stdout)
     assert data["x_day"] == "2024-02-17" and data["y_day"] == "2024-05-17"
     entries = {e["code"]: e for e in data["entries"]}
-    # X-35 = Saturday 13 January 2024: moves to Friday 12 January (Securex, reference § 0).
+    # X-35 = Saturday 13 January 2024: moves to Friday 12 January (Securex,
+    # docs/procedure.md#deadlines-on-non-working-days).
     assert entries["X-35"]["legal_date"] == "2024-01-13"
     assert entries["X-35"]["effective_date"] == "2024-01-12"
 

@@ -50,7 +50,7 @@ def test_sample_registry_is_valid_and_has_the_2024_mix():
         for lang in ("nl", "fr", "de")
     }
     assert 0.58 < share["nl"] < 0.67 and 0.32 < share["fr"] < 0.41 and share["de"] < 0.03
-    # 2024: 11,569 dossiers for 7,402 companies (reference § 4), multi-unit ones included.
+    # 2024: 11,569 dossiers for 7,402 companies (docs/procedure.md#scale), multi-unit included.
     dossiers = sum(u.has_cppt + u.has_ce for u in units)
     assert 1.52 < dossiers / 2000 < 1.60
 

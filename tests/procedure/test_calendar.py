@@ -1,4 +1,7 @@
-"""compute_calendar: Y validation, moved deadlines, the § 1.3 ranges, JSON."""
+"""compute_calendar: Y validation, moved deadlines, the ranges of the consistency check, JSON.
+
+docs/procedure.md#consistency-check and the "2024 range" column of docs/procedure.md#timeline.
+"""
 
 import json
 from datetime import date, datetime, timedelta
@@ -26,9 +29,9 @@ MON_SAT = WorkingDays.saturday_worked()
 
 # --- legal arithmetic: the ranges quoted by the sources -------------------------------------
 
-# § 1.3 (checked against the sources) and the "2024 range" column of § 1, for Y on the first
-# and the last day of the window. 26 May 2024 is a Sunday, so it is never a valid Y: these are
-# the plain legal arithmetic the sources quote, computed without validating Y.
+# The consistency check (against the sources) and the "2024 range" of the timeline, for Y on
+# the first and the last day of the window. 26 May 2024 is a Sunday, so it is never a valid Y:
+# these are the plain legal arithmetic the sources quote, computed without validating Y.
 RANGES_2024 = {
     "X-60": (date(2023, 12, 15), date(2023, 12, 28)),
     "X-35": (date(2024, 1, 9), date(2024, 1, 22)),
@@ -64,7 +67,7 @@ RANGES_2024 = {
     "Y+86": (date(2024, 8, 7), date(2024, 8, 20)),
 }
 
-# § 1.3, November 2020 (the resumed procedure, X = Y - 90 on the new window)
+# The consistency check, November 2020 (the resumed procedure, X = Y - 90 on the new window)
 RANGES_NOV_2020 = {
     "X+36": (date(2020, 9, 23), date(2020, 10, 6)),
     "X+40": (date(2020, 9, 27), date(2020, 10, 10)),
@@ -74,7 +77,7 @@ RANGES_NOV_2020 = {
     "X+76": (date(2020, 11, 2), date(2020, 11, 15)),
 }
 
-# § 2: the X-60 and X windows of 2016 and of the original 2020 window
+# docs/procedure.md#editions: the X-60 and X windows of 2016 and of the original 2020 window
 RANGES_2016 = {
     "X-60": (date(2015, 12, 11), date(2015, 12, 24)),
     "X": (date(2016, 2, 9), date(2016, 2, 22)),
@@ -246,7 +249,7 @@ def test_a_company_closed_from_x_keeps_its_first_deadlines_on_x():
 def test_period_end_is_the_legal_x_plus_79():
     calendar = compute_calendar(E2024, date(2024, 5, 13))
     stop = calendar.entry("X+36")
-    assert stop.legal_date == date(2024, 3, 20)  # "from 20 Mar 2024" (§ 1)
+    assert stop.legal_date == date(2024, 3, 20)  # "from 20 Mar 2024" (the timeline)
     assert stop.period_end == calendar.x_day + timedelta(days=79)
     assert [e.code for e in calendar.entries if e.period_end] == ["X+36"]
 

@@ -1,4 +1,4 @@
-"""Edition windows of § 2 and the 2028 extrapolation."""
+"""Edition windows (docs/procedure.md#editions) and the 2028 extrapolation."""
 
 from datetime import date, timedelta
 
@@ -53,7 +53,8 @@ def test_second_monday_of_may_gives_the_window_starts(year, expected):
 
 
 def test_2012_does_not_follow_the_pattern():
-    # § 2 row 2012: 7-20 May 2012 started on the *first* Monday; the docstring says so.
+    # docs/procedure.md#editions, 2012: 7-20 May 2012 started on the *first* Monday; the
+    # docstring says so.
     assert second_monday_of_may(2012) == date(2012, 5, 14)
 
 
@@ -75,7 +76,8 @@ def test_2020_suspension_spans_from_after_the_original_x35_to_before_the_new_x36
     new_ys = e.days()
     original_x35 = [legal_date("X+35", y) for y in original_ys]
     new_x36 = [legal_date("X+36", y) for y in new_ys]
-    # § 2 row "2020 (postponed)": X+35 on 17-30 March, resumption at X+36 on 23 Sep - 6 Oct
+    # docs/procedure.md#editions, 2020 postponed: X+35 on 17-30 March, resumption at X+36 on
+    # 23 Sep - 6 Oct
     assert (min(original_x35), max(original_x35)) == (date(2020, 3, 17), date(2020, 3, 30))
     assert (min(new_x36), max(new_x36)) == (date(2020, 9, 23), date(2020, 10, 6))
     assert suspension.start == min(original_x35) + timedelta(days=1)

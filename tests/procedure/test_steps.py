@@ -1,4 +1,4 @@
-"""The step catalogue: coverage of § 1, kinds, phases, reminders, look-up."""
+"""The step catalogue: coverage of docs/procedure.md#timeline, kinds, phases, reminders, look-up."""
 
 import pytest
 
@@ -188,7 +188,8 @@ def test_documents_and_web_app_of_section_1_1():
     assert "X notice" in step("X").documents
     assert set(step("X+36").documents) == {"complete stop notice", "partial stop PV"}
     assert "election PV" in step("Y").documents
-    # § 1.1: uploads at X-60, X-35, X, the stop (X+35..X+79) and Y
+    # docs/procedure.md#the-fps-web-application: uploads at X-60, X-35, X, the stop
+    # (X+35..X+79) and Y
     for code in ("X-60", "X-35", "X", "X+36", "Y"):
         assert step(code).web_app, code
 

@@ -55,7 +55,8 @@ def test_reasons_name_the_rule():
 
 
 def test_securex_x_minus_35_weekend_moves_to_friday():
-    # § 0, Securex: X-35 in 2024 on Saturday 13 / Sunday 14 January
+    # docs/procedure.md#deadlines-on-non-working-days, Securex: X-35 in 2024 on Saturday 13 /
+    # Sunday 14 January
     assert MON_FRI.last_working_day_on_or_before(date(2024, 1, 13)) == date(2024, 1, 12)
     assert MON_FRI.last_working_day_on_or_before(date(2024, 1, 14)) == date(2024, 1, 12)
     assert MON_FRI.last_working_day_on_or_before(date(2024, 1, 21)) == date(2024, 1, 19)

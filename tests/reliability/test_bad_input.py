@@ -147,7 +147,8 @@ def ssins(draw) -> str:
 
 @st.composite
 def unit_columns(draw, ce_exists_column: bool) -> dict[str, str]:
-    """A unit's own columns, with bodies that agree with its workforce (reference § 3.1)."""
+    """A unit's own columns, with bodies that agree with its workforce
+    (docs/procedure.md#thresholds)."""
     blue, white = draw(st.integers(0, 130)), draw(st.integers(0, 130))
     young = draw(st.integers(0, 30))
     blue += max(0, 50 - blue - white - young)  # a unit in the registry elects a body
