@@ -1,8 +1,8 @@
 """OAuth2 client credentials with private_key_jwt, as the e-Box's OAuth v5 server expects.
 
-Reference ebox-enterprise-api.md § 2.3 and § 6.3: the client proves itself with a JWT signed
-RS256 by the key of its certificate, ``iss = sub = client_id``, ``aud`` = the token URL, a
-unique ``jti`` and a short ``exp``. The access token is cached and shared by every thread
+The client proves itself (docs/ebox.md#oauth) with a JWT signed RS256 by the key of its
+certificate, ``iss = sub = client_id``, ``aud`` = the token URL, a unique ``jti`` and a short
+``exp``. The access token is cached and shared by every thread
 until ``token_refresh_margin`` seconds before it expires, and dropped after a 401.
 
 Hand-written on PyJWT rather than authlib: PyJWT is already a dependency and the whole flow is

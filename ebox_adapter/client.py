@@ -8,9 +8,10 @@ a handful of TLS connections and asks for a token every few minutes, not per let
 work (a sender that is no enterprise number, a missing message type, an unreadable key, a
 client the token endpoint refuses) raise ``EboxConfigurationError`` naming the setting.
 
-Result mapping (reference ebox-enterprise-api.md § 6.4); the outbox decides what each means for
-its rows (``tasks.delivery``):
-- 201 → published, or not_digital when the body's code is NO_DIGITAL_USER (§ 2.5 Response);
+Result mapping (docs/ebox.md#mapping); the outbox decides what each means for its rows
+(``tasks.delivery``):
+- 201 → published, or not_digital when the body's code is NO_DIGITAL_USER
+  (docs/ebox.md#no-digital-user);
 - 409 → duplicate: this idempotency key was accepted before, the letter is delivered;
 - 400 → rejected, not retried, with the e-Box's code and message kept;
 - 401 → the token is dropped and fetched again once; a second 401 or a 403 → EboxAuthError;
@@ -87,7 +88,7 @@ class PublicationResult:
 
 @dataclass(frozen=True)
 class EboxPreference:
-    """One e-Box found by the Federation pre-check (reference § 2.4 Federation, § 6.5)."""
+    """One e-Box found by the Federation pre-check (docs/ebox.md#preferences-search)."""
 
     enterprise_number: str
     exclusively_ebox: bool
@@ -227,7 +228,7 @@ class EboxClient:
         """Federation pre-check, in batches: every number maps to its e-Box, or None if none.
 
         The Smals guide prefers "publish and read NO_DIGITAL_USER" (e-Box first); this call
-        serves the reports that want to know before a mailing (reference § 6.5).
+        serves the reports that want to know before a mailing (docs/ebox.md#no-digital-user).
         """
         numbers = list(dict.fromkeys(enterprise_numbers))
         bad = [n for n in numbers if not is_valid_enterprise_number(n)]
@@ -345,7 +346,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def _status_message(response: httpx.Response) -> dict:
-    """The e-Box's StatusMessage {id, code, message} (§ 2.5 Errors), or {} if not JSON."""
+    """The e-Box's StatusMessage {id, code, message} (docs/ebox.md#answers), or {} if not JSON."""
     try:
         body = response.json()
     except ValueError:
@@ -378,7 +379,7 @@ def _publication_result(response: httpx.Response, key: str, attempts: int) -> Pu
             **common,
         )
     if status == 409:
-        # The 409 body is not documented (§ 6.4): keep the messageId of the first attempt.
+        # The 409 body is not documented (docs/ebox.md#idempotency): keep the first messageId.
         return PublicationResult(
             PublicationOutcome.duplicate,
             message_id=body.get("messageId"),

@@ -2,9 +2,9 @@
 
 Every rule here is checked before any request, so a bad document never costs a call to the
 e-Box nor a retry loop, and the error names the field and the rule. The rules come from the
-Smals sender guide (reference ebox-enterprise-api.md § 2.5, "Smals implementation
-restrictions") plus socelec's own policy: PDF only, at most 3 files and 8 MB in all (the limits
-quoted for e-Box Citizen in § 3, which we apply to ourselves so a letter displays everywhere).
+Smals sender guide (docs/ebox.md#restrictions) plus socelec's own policy: PDF only, at most 3
+files and 8 MB in all (the limits quoted for e-Box Citizen, docs/ebox.md#citizen-limits, which
+we apply to ourselves so a letter displays everywhere).
 """
 
 from __future__ import annotations
@@ -26,17 +26,18 @@ from ebox_adapter.errors import (
 )
 from ebox_adapter.settings import ClassRoute, SecurityClass
 
-LANGUAGES = ("fr", "nl", "de")  # § 2.5: one of these, and only one, per publication
-SUBJECT_MAX = 400  # § 2.5 maximum lengths
+LANGUAGES = ("fr", "nl", "de")  # docs/ebox.md#one-language: one of these, only one
+SUBJECT_MAX = 400  # docs/ebox.md#restrictions: maximum lengths
 FILE_NAME_MAX = 255
 ATTENTION_LABEL_MAX = 100
 MAX_FILES = 3  # socelec policy (see the module docstring)
 MAX_TOTAL_BYTES = 8 * 1024 * 1024
 IDEMPOTENCY_KEY_MAX = 255
-ENTERPRISE_NUMBER_RE = re.compile(r"^[01]\d{9}$")  # § 2.3: 10 digits, starting with 0 or 1
+ENTERPRISE_NUMBER_RE = re.compile(r"^[01]\d{9}$")  # docs/ebox.md#enterprise-numbers
 # RFC 8941 § 3.3.3: an sf-string holds printable ASCII only.
 SF_STRING_RE = re.compile(r"^[\x20-\x7e]+$")
-# encodeURIComponent's unreserved set, as the Smals guide asks for file names (§ 2.5).
+# encodeURIComponent's unreserved set, as the Smals guide asks for file names
+# (docs/ebox.md#restrictions).
 URI_COMPONENT_SAFE = "-_.!~*'()"
 
 
@@ -50,7 +51,8 @@ class Document:
 
     @property
     def digest(self) -> str:
-        """SHA-256 in base64url (RFC 4648 § 5, padded): § 2.5 rejects hex and plain base64."""
+        """SHA-256 in base64url (RFC 4648 § 5, padded): the e-Box rejects hex and plain base64
+        (docs/ebox.md#restrictions)."""
         return base64.urlsafe_b64encode(hashlib.sha256(self.content).digest()).decode("ascii")
 
 
@@ -89,7 +91,7 @@ def wire_file_name(name: str) -> str:
 
     The Smals guide asks it for names outside ISO-8859-1 "(so french accents etc)"; httpx writes
     header parameters in UTF-8, which an ISO-8859-1 reader would garble, so any non-ASCII name is
-    encoded (reference § 2.5).
+    encoded (docs/ebox.md#restrictions).
     """
     if name.isascii() and name.isprintable():
         return name
@@ -97,7 +99,8 @@ def wire_file_name(name: str) -> str:
 
 
 def format_idempotency_key(key: str) -> str:
-    """RFC 8941 sf-string (quoted, with ``\\`` and ``"`` escaped), as § 2.5 requires."""
+    """RFC 8941 sf-string (quoted, with ``\\`` and ``"`` escaped), as docs/ebox.md#idempotency
+    requires."""
     return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -180,7 +183,7 @@ def _document_errors(documents: tuple[Document, ...]):
 
 
 def message_to_publish(publication: Publication, sender: str, route: ClassRoute) -> dict:
-    """The ``messageToPublish`` JSON part in v3 names (reference § 2.5, § 6.2).
+    """The ``messageToPublish`` JSON part in v3 names (docs/ebox.md#v3-renames).
 
     Optional properties are left out rather than set to null: the e-Box rejects nulls.
     """
@@ -230,7 +233,8 @@ def multipart_files(publication: Publication, message: dict) -> list[tuple[str, 
 
 
 def assert_no_nulls(value, path: str = "messageToPublish") -> None:
-    """A guard against a future optional field slipping through as null (§ 2.5)."""
+    """A guard against a future optional field slipping through as null
+    (docs/ebox.md#restrictions)."""
     if value is None:
         raise PublicationInvalid("", [FieldError(path, "null is not allowed on the wire")])
     if isinstance(value, dict):

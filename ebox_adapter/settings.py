@@ -14,20 +14,21 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Reference ebox-enterprise-api.md § 2.3 (real scope strings).
+# The real scope strings (docs/ebox.md#scopes).
 PUBLICATION_SCOPE = "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
 PREFERENCE_SCOPE = "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
 
-# Reference § 2.2 and § 2.4: every path hangs off the services host.
+# Every path hangs off the services host (docs/ebox.md#hosts-and-paths).
 TOKEN_PATH = "/REST/oauth/v5/token"  # noqa: S105 (a URL path)
 PUBLISH_PATH = "/REST/ebox/enterprise/messageRegistry/v3/ebox/messages"
 PREFERENCES_PATH = "/REST/ebox/enterprise/federation/v1/eboxPreferences/search"
 
-# Reference § 8: the FPS Employment's own application and social-elections message type.
+# The FPS Employment's own application and social-elections message type
+# (docs/ebox.md#the-fpss-application-and-message-type).
 FPS_APPLICATION_ID = "db2b.SPFETCS-FODWASO.fgov.be"
 FPS_SECURE_MESSAGE_TYPE = "SpfFodSocialElections"
 # Not in any source: the level-1 message type for documents without a credential is to be agreed
-# with eBoxIntegration@smals.be at onboarding (reference § 4.3 point 1, § 7 point 6).
+# with eBoxIntegration@smals.be at onboarding (docs/ebox.md#onboarding).
 FPS_GENERAL_MESSAGE_TYPE = "SpfFodSocialElectionsInfo"
 
 
@@ -35,8 +36,8 @@ class SecurityClass(StrEnum):
     """How confidential a document is; each class maps to one (application, message type) pair.
 
     ``secure``: a message type of security level 2, readable only by the access manager and the
-    users granted the social-elections online service (reference § 4.1). ``general``: level 1,
-    every e-Box user of the company.
+    users granted the social-elections online service (docs/ebox.md#security-levels).
+    ``general``: level 1, every e-Box user of the company.
     """
 
     secure = "secure"
@@ -45,7 +46,7 @@ class SecurityClass(StrEnum):
 
 @dataclass(frozen=True)
 class ClassRoute:
-    """The pair agreed at onboarding for one security class (reference § 2.6, § 4.3)."""
+    """The pair agreed at onboarding for one security class (docs/ebox.md#onboarding)."""
 
     application_id: str
     message_type_id: str
@@ -75,7 +76,7 @@ class EboxSettings(BaseSettings):
     scopes: tuple[str, ...] = Field(
         default=(PUBLICATION_SCOPE, PREFERENCE_SCOPE),
         description="Scopes requested with each token (JSON list); each must be granted "
-        "to the client (reference § 2.3).",
+        "to the client (docs/ebox.md#scopes).",
     )
 
     secure_application_id: str = FPS_APPLICATION_ID

@@ -1,8 +1,9 @@
 """The e-Box Enterprise sandbox: a FastAPI app that answers like the real v3 API.
 
-Sender side (same paths, payloads, status codes and StatusMessage bodies as reference
-ebox-enterprise-api.md § 2.4–2.5): the OAuth v5 token endpoint, ``POST …/v3/ebox/messages``,
-``GET …/v3/refData/messageTypes/{id}`` and the Federation ``eboxPreferences/search``.
+Sender side (same paths, payloads, status codes and StatusMessage bodies as the real service:
+docs/ebox.md#hosts-and-paths, docs/ebox.md#publication, docs/ebox.md#answers): the OAuth v5
+token endpoint, ``POST …/v3/ebox/messages``, ``GET …/v3/refData/messageTypes/{id}`` and the
+Federation ``eboxPreferences/search``.
 Recipient side (the sandbox's own, under ``/sandbox``): what each user of each enterprise
 sees, as JSON and as a small HTML view; and an admin API (clients, CBE seeding, faults,
 message counts) behind a bearer token. Run it with ``socelec ebox-sandbox``.

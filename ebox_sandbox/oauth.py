@@ -1,9 +1,10 @@
 """The sandbox's OAuth v5 server: client credentials with private_key_jwt, scopes per endpoint.
 
-Reference § 2.3: the client authenticates with an RS256 JWT signed by its certificate's key,
-``aud`` = the token URL. The sandbox checks the signature against the public key registered
-for ``iss``, the audience, ``exp`` and ``iat``, refuses a replayed ``jti``, and grants the
-requested scopes if the client holds them all (no scope requested: every granted scope).
+As the real service does (docs/ebox.md#oauth), the client authenticates with an RS256 JWT
+signed by its certificate's key, ``aud`` = the token URL. The sandbox checks the signature
+against the public key registered for ``iss``, the audience, ``exp`` and ``iat``, refuses a
+replayed ``jti``, and grants the requested scopes if the client holds them all (no scope
+requested: every granted scope).
 Access tokens are HS256 JWTs signed with a key kept in the sandbox's database, so they survive
 a restart of the sandbox like the real service's tokens survive a node restart.
 """

@@ -5,14 +5,14 @@ test or a demo can predict each publication's outcome without asking the sandbox
 
 - the first 8 digits (the number without its check digits) modulo 100 give a bucket;
 - bucket 0–1 (about 2 %): ``not_in_cbe``, the company is unknown to the CBE, a publication
-  answers 400 INVALID_INPUT "… is not a valid company" (reference § 2.5);
+  answers 400 INVALID_INPUT "… is not a valid company" (docs/ebox.md#enterprise-numbers);
 - bucket 2–7 (about 6 %): ``never_logged_in``, published with 201 + NO_DIGITAL_USER;
 - otherwise ``digital``, published with 201.
 
 Each e-Box has three users: ``am`` the access manager (sees everything), ``officer`` the
 election officer, granted the social-elections online service (their SSIN from the registry
 when known), and ``clerk`` an e-Box user without it (granted DmfA only), who must not see the
-secure documents (reference § 4.1, level 2).
+secure documents (docs/ebox.md#security-levels, level 2).
 """
 
 from __future__ import annotations

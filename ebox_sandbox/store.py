@@ -55,7 +55,7 @@ message_type = Table(
     Column("message_type_id", String, primary_key=True),
     Column("application_id", String, nullable=False),
     Column("name", String, nullable=False),
-    # Reference § 4.1: level 1 = every e-Box user, level 2 = users with the online service.
+    # docs/ebox.md#security-levels: level 1 = every e-Box user, 2 = users with the service.
     Column("security_level", Integer, nullable=False),
     Column("online_service", String),
     Column("validity_days", Integer, nullable=False),
@@ -101,7 +101,7 @@ message = Table(
     Column("published_at", DateTime(timezone=True), nullable=False),
     Column("expiration_date", DateTime(timezone=True), nullable=False),
     Column("read_at", DateTime(timezone=True)),
-    # Reference § 2.5 Idempotency: a key is unique per sender application.
+    # docs/ebox.md#idempotency: a key is unique per sender application.
     UniqueConstraint("sender_application_id", "idempotency_key", name="uq_message_key"),
 )
 attachment = Table(
@@ -121,8 +121,9 @@ attachment = Table(
 STATUSES = ("digital", "never_logged_in", "not_in_cbe")
 ROLES = ("access_manager", "user")
 SOCIAL_ELECTIONS_SERVICE = "social-elections"
-# Reference § 8: the FPS's application and message type. The level-1 type and the validity
-# periods are the sandbox's own choice (§ 7: to be agreed at onboarding).
+# The FPS's application and message type (docs/ebox.md#the-fpss-application-and-message-type).
+# The level-1 type and the validity periods are the sandbox's own choice (to be agreed at
+# onboarding: docs/ebox.md#onboarding).
 DEFAULT_MESSAGE_TYPES = (
     {
         "message_type_id": "SpfFodSocialElections",
@@ -150,11 +151,11 @@ class DuplicateKey(Exception):
 def can_read(
     role: str, services: Iterable[str], security_level: int, online_service: str | None
 ) -> bool:
-    """What user U of enterprise E may open (reference § 4.1, the access levels).
+    """What user U of enterprise E may open (docs/ebox.md#security-levels, the access levels).
 
     The access manager sees every document; another user sees a level-1 document, and a
     level-2 document only when granted that document's online service. ``forTheAttentionOf``
-    restricts nothing (§ 4.2: no source says it does).
+    restricts nothing (docs/ebox.md#security-levels: no source says it does).
     """
     if role == "access_manager" or security_level == 1:
         return True
@@ -526,7 +527,7 @@ class Store:
             ):
                 return None
             if found.is_main and found.read_at is None:
-                # Reference § 2.5: a message is read once its main content is opened.
+                # docs/ebox.md#restrictions: read once its main content is opened.
                 conn.execute(
                     update(message)
                     .where(message.c.message_id == message_id)

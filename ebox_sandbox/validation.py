@@ -1,4 +1,4 @@
-"""Checking a publication request the way e-Box Enterprise does (reference § 2.5).
+"""Checking a publication request the way e-Box Enterprise does (docs/ebox.md#publication).
 
 Pure functions over the parsed multipart: they return the validated message or an ``ApiError``
 with the status, code and message the real service documents, so tests of a client against the
@@ -21,7 +21,7 @@ from stdnum.be import ssn
 
 from ebox_sandbox.store import Attachment
 
-# Reference § 2.5: attachment media types (the v2.1 Attachment.mediaType enum).
+# docs/ebox.md#restrictions: attachment media types (the v2.1 Attachment.mediaType enum).
 MEDIA_TYPES = frozenset(
     {
         "application/pdf",
@@ -102,7 +102,7 @@ class ForTheAttentionOf(_Strict):
 
 
 class MessageToPublish(_Strict):
-    """v3 names (reference § 2.5 "v3 renames"); v2 names are unknown properties here."""
+    """v3 names (docs/ebox.md#v3-renames); v2 names are unknown properties here."""
 
     recipient: EboxId
     sender: SenderId
@@ -116,7 +116,7 @@ class MessageToPublish(_Strict):
     forTheAttentionOf: ForTheAttentionOf | None = None
     isReplyAuthorized: bool = False
     originalMessageId: str | None = None
-    expirationDate: str | None = None  # ignored, as Smals does (§ 2.5)
+    expirationDate: str | None = None  # ignored, as Smals does (docs/ebox.md#message-types)
     isRegisteredMail: bool | None = None
 
 
@@ -172,7 +172,7 @@ def _find_null(value, path: str) -> str | None:
 
 
 def check_languages(msg: MessageToPublish) -> str:
-    """The one language of the message (§ 2.5: several give NOT_IMPLEMENTED)."""
+    """The one language of the message (docs/ebox.md#restrictions: several give NOT_IMPLEMENTED)."""
     texts = [msg.subject, msg.bodyContent or {}]
     texts += [a.attachmentTitle or {} for a in msg.attachments]
     texts += [value for data in msg.businessDataList for value in data.values]
@@ -278,7 +278,8 @@ def check_attachments(msg: MessageToPublish, parts: list[FilePart]) -> list[Atta
 
 
 def _digest_matches(value: str, digest: bytes) -> bool:
-    """base64url (RFC 4648 § 5), padded or not; hex or '+/' base64 do not match (§ 2.5)."""
+    """base64url (RFC 4648 § 5), padded or not; hex or '+/' base64 do not match
+    (docs/ebox.md#restrictions)."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", value):
         return False
     try:

@@ -1,7 +1,8 @@
 """redeliver: send again what failed, and prepare the post for companies without an e-Box user.
 
 A company that never opened its e-Box gets the message all the same (201 + NO_DIGITAL_USER,
-ebox-enterprise-api § 2.5) but nobody reads it: its letters go into a print batch for the post.
+docs/ebox.md#no-digital-user) but nobody reads it: its letters go into a print batch for the
+post.
 A print batch that holds passwords in clear is deleted once its retention has passed.
 """
 

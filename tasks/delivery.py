@@ -102,7 +102,7 @@ class Outgoing:
 
 def security_class_of(kind_code: str) -> SecurityClass:
     """Documents about a dossier go under the secure class: only the people the company
-    authorised for social elections read them (docs/ebox.md, security levels). Only the
+    authorised for social elections read them (docs/ebox.md#security-levels). Only the
     edition's brochure, general information, goes to every e-Box user."""
     return (
         SecurityClass.general
@@ -181,7 +181,7 @@ def _after_duplicate(client: EboxClient, item: Outgoing, result: PublicationResu
             duplicate=True,
         )
     # A 409 does not repeat the first answer's NO_DIGITAL_USER: the Federation pre-check says
-    # whether the company ever opened its e-Box (docs/ebox.md, "409 and NO_DIGITAL_USER").
+    # whether the company ever opened its e-Box (docs/ebox.md#409-after-no_digital_user).
     try:
         preference = client.search_preferences([publication.enterprise_number])
     except (EboxUnavailable, EboxProtocolError) as exc:

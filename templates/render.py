@@ -92,7 +92,7 @@ class RenderedDocument:
     @property
     def sha256_base64url(self) -> str:
         """The digest as the e-Box wants it: base64url, RFC 4648 § 5
-        (``ebox-rest-2.1.yaml``, Digest.digestValue)."""
+        (docs/ebox.md#restrictions; Digest.digestValue of the v2.1 specification)."""
         return base64.urlsafe_b64encode(bytes.fromhex(self.sha256)).decode("ascii")
 
 

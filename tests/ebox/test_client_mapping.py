@@ -1,4 +1,4 @@
-"""How the adapter maps each e-Box answer (§ 6.4), with in-process fakes (respx).
+"""How the adapter maps each e-Box answer (docs/ebox.md#mapping), with in-process fakes (respx).
 
 The same mappings are shown against the real sandbox server in test_sandbox_integration.py;
 here each answer is forced exactly, including ones the sandbox only gives under faults.

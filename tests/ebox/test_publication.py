@@ -103,7 +103,7 @@ def test_file_name_limit_counts_the_percent_encoded_form():
 
 def test_wire_file_names_are_percent_encoded_like_encode_uri_component():
     assert wire_file_name("lettre.pdf") == "lettre.pdf"
-    # The Smals guide's own example (reference § 2.5).
+    # The Smals guide's own example (docs/ebox.md#restrictions).
     assert (
         wire_file_name("upfilétéstmichaël123 (1) (1).pdf")
         == "upfil%C3%A9t%C3%A9stmicha%C3%ABl123%20(1)%20(1).pdf"

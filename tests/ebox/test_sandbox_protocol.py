@@ -1,4 +1,4 @@
-"""The sandbox speaks the real API: raw requests get the documented codes (reference § 2.5).
+"""The sandbox speaks the real API: raw requests get the documented codes (docs/ebox.md#answers).
 
 These requests are built by hand, not by the adapter, so they can break each rule on purpose.
 """

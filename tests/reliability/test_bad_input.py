@@ -128,7 +128,8 @@ def with_check_digits(base: int) -> str:
 
 
 def spellings(number: str) -> st.SearchStrategy[str]:
-    """The ways staff write an enterprise number (reference § 2.3: 10 digits, 0 or 1 first)."""
+    """The ways staff write an enterprise number (docs/ebox.md#enterprise-numbers: 10 digits,
+    0 or 1 first)."""
     dotted = f"{number[:4]}.{number[4:7]}.{number[7:]}"
     return st.sampled_from([number, dotted, f"BE{number}", f"BE {dotted}"])
 
@@ -810,10 +811,10 @@ class CountingTransport(httpx.BaseTransport):
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 BAD_DOCUMENTS = {
-    # socelec's limits (ebox_adapter.publication): 1 to 3 PDFs, 8 MB in all; reference
-    # ebox-enterprise-api.md § 3 (the limits quoted for e-Box Citizen, applied to ourselves)
-    # and § 2.5 (file name 255 characters; the Attachment.mediaType enum of the 2.1 spec
-    # allows more types than PDF, "only PDF displays well").
+    # socelec's limits (ebox_adapter.publication): 1 to 3 PDFs, 8 MB in all
+    # (docs/ebox.md#citizen-limits: the limits quoted for e-Box Citizen, applied to ourselves)
+    # and docs/ebox.md#restrictions (file name 255 characters; the Attachment.mediaType enum of
+    # the 2.1 spec allows more types than PDF, "only PDF displays well").
     "a PDF over 8 MB": (
         {"main": Document("lettre.pdf", SAMPLE_PDF + b"0" * MAX_TOTAL_BYTES)},
         f"attachments: at most 8 MB in all (got {len(SAMPLE_PDF) + MAX_TOTAL_BYTES} bytes)",

@@ -300,8 +300,8 @@ def _delivered(
 
 
 def test_a_secure_letter_is_refused_to_every_e_box_user_without_the_right(campaign):
-    """Reference ebox-enterprise-api.md § 4.1: a level-2 document is for the access manager
-    and the users granted its online service; nobody of another enterprise sees it."""
+    """docs/ebox.md#security-levels: a level-2 document is for the access manager and the
+    users granted its online service; nobody of another enterprise sees it."""
     admin = campaign.sandbox.admin
     number, letter = _delivered(campaign, "access-code")
     other, _ = _delivered(campaign, "access-code", other_than=number)
