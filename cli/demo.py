@@ -192,7 +192,8 @@ def _story(
     from flows.open_edition import open_edition
 
     # The flows run in this process, which waits for them: no crash to detect, and the
-    # heartbeat thread costs ~1 s at the end of every (sub)flow run (prefect-notes § 6.2).
+    # heartbeat thread delays the end of every (sub)flow run
+    # (docs/performance.md#flow-runs-and-heartbeats).
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         status.update(f"import-registry: {registry.name}")
         report, import_url = _run(import_registry, "import-registry", stack, path=str(registry))

@@ -4,7 +4,7 @@ It starts the local stack (cli/stack.py: Prefect server with its UI, e-Box sandb
 e-Box is configured, officer portal) and serves the deployments of ``prefect.yaml`` with
 Prefect's ``serve()``: the same names, schedules and parameters as ``prefect deploy --all``
 gives a work pool, so the one-machine and the distributed set-ups cannot drift apart. Served
-deployments need no work pool or worker (prefect-notes § 2).
+deployments need no work pool or worker (docs/prefect.md#serve).
 """
 
 from __future__ import annotations

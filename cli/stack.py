@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from ebox_sandbox.process import SandboxProcess
 
 LOOPBACK = "127.0.0.1"
-# A first start creates and migrates the Prefect database: ~15-20 s on 2 cores
-# (prefect-notes § 6.2); a busy machine may take several times that.
+# A first start creates and migrates the Prefect database, which takes a while on 2 cores and
+# several times as long on a busy machine (docs/performance.md#server-start).
 PREFECT_STARTUP_TIMEOUT = 180.0
 STOP_TIMEOUT = 15.0
 POLL_INTERVAL = 0.2
@@ -162,7 +162,7 @@ def prefect_server(
     ``prefect server start`` binds its own socket, so a free port is found by binding port 0
     and closing it just before the start: a small window a third process could use, which then
     shows as a clear error. ``--analytics-off``: no telemetry from a ministry network
-    (prefect-notes § 1.2).
+    (docs/prefect.md#telemetry).
     """
     home = prefect_home(data_dir)
     home.mkdir(parents=True, exist_ok=True)
@@ -171,7 +171,7 @@ def prefect_server(
     probe.close()
     server = PrefectServer(url=f"http://{host}:{port}", home=home, log_path=home / "server.log")
     env = {
-        # Task-run records in batches of 100: no SQLite write stalls (prefect-notes § 6.2);
+        # Task-run records in batches of 100: no SQLite write stalls (docs/prefect.md#sqlite);
         # the caller's environment may say otherwise.
         "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
         "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",

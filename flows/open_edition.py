@@ -69,7 +69,8 @@ class MailingApproval(RunInput):
 
 def request_approval(key: str, review: str) -> MailingApproval:
     """Wait for a second person. Suspended (no process held) when run from a deployment, as
-    staff do; paused in-process otherwise (suspension needs a deployment: docs/prefect.md).
+    staff do; paused in-process otherwise (suspension needs a deployment:
+    docs/prefect.md#pause-and-suspend).
     A resumed run starts again from the top and gets the stored answer of ``key`` at once.
     """
     form = MailingApproval.with_initial_data(description=review, approved=False)

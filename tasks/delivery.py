@@ -1,10 +1,10 @@
 """Delivering outbox rows to the e-Box: claim a batch, publish it, record each outcome.
 
-One task run handles one batch (hundreds of rows): Prefect pays its ~6.5 ms per batch, not
-per letter (docs/prefect.md). Inside the batch a few threads share one pooled e-Box client.
-Each outcome is committed on its own, with its audit event, as soon as the e-Box has answered,
-so a crash loses at most the rows in flight, and those carry an idempotency key that turns a
-re-send into a 409.
+One task run handles one batch (hundreds of rows): Prefect's cost per task run is paid per
+batch, not per letter (docs/prefect.md#batching, docs/performance.md#task-runs). Inside the
+batch a few threads share one pooled e-Box client. Each outcome is committed on its own, with
+its audit event, as soon as the e-Box has answered, so a crash loses at most the rows in
+flight, and those carry an idempotency key that turns a re-send into a 409.
 
 What each answer means for the row (:func:`publish_row`):
 

@@ -1,9 +1,9 @@
 """socelec's test suite.
 
 Prefect reads its settings when it is imported, and this package is imported before any test
-module, so the settings for the tests are set here (shared/reference/prefect-notes.md § 6.1:
-an isolated PREFECT_HOME, no telemetry on a closed network, task-run recorder batches against
-SQLite 503 stalls, room for a slow first start). Caching stays on, as in production.
+module, so the settings for the tests are set here (docs/prefect.md#test-harness: an isolated
+PREFECT_HOME, no telemetry on a closed network, task-run recorder batches against SQLite 503
+stalls, room for a slow first start). Caching stays on, as in production.
 """
 
 import os

@@ -87,7 +87,7 @@ def prefect_server():
 
     from tasks.ebox_limits import apply_ebox_limits
 
-    # No heartbeat thread: each flow run otherwise waits ~1 s for it (docs/prefect.md).
+    # No heartbeat thread: each flow run otherwise waits for it (docs/prefect.md#test-harness).
     with (
         prefect_test_harness(server_startup_timeout=90),
         temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),

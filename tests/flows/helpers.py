@@ -119,8 +119,8 @@ def campaign_worker(
         **(env or {}),
     }
     # tests/__init__.py drops PREFECT_API_URL before Prefect is imported: a worker that imports
-    # test modules would start an ephemeral Prefect server of its own (~20 s) unless it is
-    # set again right after.
+    # test modules would start an ephemeral Prefect server of its own, which is slow
+    # (docs/prefect.md#ephemeral-mode), unless it is set again right after.
     preamble = f"import os, tests; os.environ['PREFECT_API_URL'] = {api!r}\n"
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     worker = subprocess.Popen(

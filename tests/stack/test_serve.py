@@ -2,7 +2,7 @@
 
 - the deployments of prefect.yaml are registered, with advance-procedure's schedule;
 - the scheduler really creates Scheduled runs at 07:00 Brussels time (the SQLAlchemy 2.1
-  breakage is silent in the UI: prefect-notes § 1.2, § 7 point 1);
+  breakage is silent in the UI: docs/prefect.md#versions);
 - headless Chromium finds the deployments, their schedule and a campaign run started through
   the open-edition deployment, with its summary artifact.
 The fixture's teardown stops it with Ctrl-C and checks that the server, portal and sandbox
