@@ -24,7 +24,8 @@ the work. Peak memory is the largest sum of PSS over this process and all its de
     PYTHONPATH=. .venv/bin/python bench/campaign.py --no-one-worker  # no 1-worker run
 
 Needs the test extra (it starts the sandbox with tests/ebox/sandbox_server.py). Never asserted
-in the test suite (DESIGN.md: bench/ prints figures).
+in the test suite: bench/ prints figures (docs/performance.md#benchmarks; its last figures:
+docs/performance.md#campaign).
 """
 
 from __future__ import annotations

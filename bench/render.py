@@ -15,7 +15,7 @@ the figure that does not depend on what else runs (nor on the number of workers)
     PYTHONPATH=. python bench/render.py --subsetter fonttools # as on a machine without
                                                               # libharfbuzz-subset0
 
-Never asserted in the test suite (DESIGN.md: bench/ prints figures).
+Never asserted in the test suite: bench/ prints figures (docs/performance.md#benchmarks).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 ``python -m ebox_sandbox.server --fd N`` serves on an already bound socket. uvicorn's own
 ``--fd`` takes any descriptor for a Unix socket, so asyncio skips TCP_NODELAY on it and every
-answer waits ~40 ms for a delayed ACK; ``socket.socket(fileno=N)`` reads the real family.
+answer waits for a delayed ACK (docs/performance.md#delayed-ack); ``socket.socket(fileno=N)``
+reads the real family.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The task runners the flows use.
 
 Rendering is CPU-bound and WeasyPrint holds the GIL, so threads would not use the second core
-(measured here: 21.9 ms/letter with processes vs 33.1 with threads on 2 cores): render batches
-run in a bounded pool of worker processes. Delivery waits on the network, so its batches run
-in threads (no process start-up to pay), each batch sharing one pooled e-Box client.
+(docs/performance.md#processes-or-threads): render batches run in a bounded pool of worker
+processes. Delivery waits on the network, so its batches run in threads (no process start-up
+to pay), each batch sharing one pooled e-Box client.
 
 ``SOCELEC_TASK_RUNNER=threads`` renders in threads too: for a machine with one core, or tests
 that do not measure throughput (a worker process costs seconds to start and import).

@@ -8,8 +8,9 @@ national numbers do) so a typo is caught before any password is tried.
 The password is the secret. It is drawn from ``secrets`` (the OS CSPRNG), uses an alphabet
 without look-alike characters (no 0/O, 1/I/L) because officers copy it from paper, and has at
 least 72 bits of entropy. Only its argon2id hash is stored, with OWASP's parameters
-(m=19 MiB, t=2, p=1: about 27 ms per hash here) rather than argon2-cffi's default (64 MiB, t=3:
-about 210 ms), which would make a 20,000-letter campaign spend minutes hashing.
+(m=19 MiB, t=2, p=1) rather than argon2-cffi's default (64 MiB, t=3), which costs several times
+as much per hash and would make a 20,000-letter campaign spend minutes hashing
+(docs/performance.md#password-hashing).
 """
 
 from __future__ import annotations

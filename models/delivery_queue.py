@@ -6,7 +6,7 @@ workers skip each other's rows instead of waiting for them; on SQLite (one write
 the single statement is atomic by itself and FOR UPDATE is not rendered. The pick is a
 materialized CTE, not a subquery of the UPDATE: when PostgreSQL rechecks an UPDATE row that a
 concurrent claim changed, it runs such a subquery again, and its LIMIT then lets through rows
-beyond the batch (measured: batches of 10 claimed 30, 47 and 94 rows with four claimers;
+beyond the batch (docs/performance.md#claims-beyond-the-batch;
 tests/reliability/test_two_workers.py).
 
 A claim is a lease: if the worker dies, the row becomes claimable again once the lease has

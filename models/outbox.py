@@ -6,8 +6,8 @@ writes those rows and guards what they hold:
 - A document that carries a credential (the access-code letter) is stored encrypted with
   Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``), and its bytes are wiped once the
   e-Box confirms delivery; the SHA-256 digest, page count and e-Box messageId stay, so the
-  delivery can still be proven (DESIGN.md: "A password exists in clear only in memory while
-  its letter is rendered and inside the delivered secure document").
+  delivery can still be proven (the promise of docs/reliability.md: a password exists in clear
+  only in memory and in its delivered letter).
 - The argon2id hash of a new password and the letter that carries the password are written in
   the caller's transaction together (:func:`record_access_codes`): a crash leaves both or
   neither, never a hash whose password nobody received, nor a letter whose password does not
@@ -164,7 +164,8 @@ class IssuedCredential:
 
 
 def issue_credentials(dossier_ids: Iterable[int]) -> dict[int, IssuedCredential]:
-    """A fresh password per dossier, hashed (models.credentials: argon2id, ~27 ms each)."""
+    """A fresh password per dossier, hashed (models.credentials: argon2id,
+    docs/performance.md#password-hashing)."""
     issued = {}
     for dossier_id in dossier_ids:
         password = generate_password()

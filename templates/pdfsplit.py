@@ -1,7 +1,8 @@
 """Split one tagged (PDF/UA) batch PDF into one PDF per document, keeping the tags.
 
-``render_batch`` uses it where each PDF written costs a font subsetting of ~650 ms (WeasyPrint
-falling back to fontTools): the batch is then written once and cut here (templates.render).
+``render_batch`` uses it where each PDF written pays a costly font subsetting (WeasyPrint
+falling back to fontTools, docs/performance.md#font-subsetting): the batch is then written once
+and cut here (templates.render).
 
 Why hand-written: pypdf copies pages (``PdfWriter.add_page``) but not the logical structure
 tree, and no maintained library splits a tagged PDF. A split that drops the structure tree

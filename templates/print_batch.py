@@ -2,8 +2,8 @@
 
 Such a company still has to receive its letters, so they go by post: one merged PDF, each
 letter preceded by an address sheet laid out for a window envelope. The address sheets of a
-whole batch are one WeasyPrint render (a render costs ~600 ms of font work, a page almost
-nothing), then pypdf interleaves them with the stored letters.
+whole batch are one WeasyPrint render (each render pays its font work, a page almost nothing:
+docs/performance.md#font-subsetting), then pypdf interleaves them with the stored letters.
 """
 
 from __future__ import annotations

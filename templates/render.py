@@ -2,11 +2,11 @@
 
 Why batches: the layout costs the same per page either way, but every separate WeasyPrint
 document pays for its own set-up (HTML parsing, the style cascade) and every PDF written for
-its font subsetting: ~20 ms with HarfBuzz's subsetter, ~650 ms here when WeasyPrint falls back
-to fontTools because ``libharfbuzz-subset0`` is missing (the "~600 ms" of DESIGN.md). A batch is
-laid out once; :func:`_cut` then writes one PDF per letter from that layout (HarfBuzz) or writes
-the batch once and cuts it with pypdf (fontTools, :mod:`templates.pdfsplit`), whichever costs
-less on the host.
+its font subsetting: little with HarfBuzz's subsetter, many times more when WeasyPrint falls
+back to fontTools because ``libharfbuzz-subset0`` is missing
+(docs/performance.md#font-subsetting). A batch is laid out once; :func:`_cut` then writes one
+PDF per letter from that layout (HarfBuzz) or writes the batch once and cuts it with pypdf
+(fontTools, :mod:`templates.pdfsplit`), whichever costs less on the host.
 
 Isolation: every document of a batch starts on a new page (``letter.css``) and carries an
 anchor; the cut follows those anchors exactly, and a batch where a document did not start on
@@ -226,7 +226,7 @@ def cheap_font_subsetting() -> bool:
 
     WeasyPrint (``weasyprint/pdf/fonts.py``) uses HarfBuzz's subsetter when
     ``libharfbuzz-subset`` 4.1 or later loads, else fontTools; the font work per PDF written is
-    then ~20 ms instead of ~650 ms here (bench/render.py).
+    then a small fraction of fontTools' (docs/performance.md#font-subsetting).
     """
     subsetter = getattr(weasyprint_fonts, "harfbuzz_subset", None)
     return bool(subsetter) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
@@ -236,10 +236,10 @@ def _cut(document: Document, ranges: list[tuple[int, int]], options: dict[str, A
     """One PDF per page range, by the cheaper way on this host.
 
     Either way the batch is laid out once. With HarfBuzz, writing each letter from the shared
-    layout (``Document.copy``) costs less than writing one big PDF and cutting it (~35 against
-    ~49 ms of CPU per access-code letter, bench/render.py) and gives smaller files (19 against
-    32 kB), each with WeasyPrint's own tags. With fontTools, each written PDF would pay ~650 ms
-    of font subsetting, so the batch is written once and cut with pypdf (:mod:`templates.pdfsplit`).
+    layout (``Document.copy``) costs less CPU than writing one big PDF and cutting it, and gives
+    smaller files, each with WeasyPrint's own tags (docs/performance.md#copy-or-cut). With
+    fontTools, each written PDF would pay a costly font subsetting, so the batch is written once
+    and cut with pypdf (:mod:`templates.pdfsplit`).
     """
     if len(ranges) == 1:  # a layout of one document is that document: nothing to cut
         return [document.write_pdf(**options)]
@@ -306,9 +306,9 @@ def _fewer_collections() -> Iterator[None]:
     A layout creates and drops hundreds of thousands of small objects (boxes, computed
     styles); at Python's default threshold (700 allocations) the collector runs thousands of
     times per batch, each time also walking the fonts and templates that stay alive. Collecting
-    every 50,000 allocations instead saved 10-15 % of the CPU per letter (measured A/B in one
-    process, alternating batches of 60). Reference counting still frees the layout as it goes;
-    the threshold only delays the collection of reference cycles.
+    every 50,000 allocations instead saves CPU per letter (docs/performance.md#garbage-collector).
+    Reference counting still frees the layout as it goes; the threshold only delays the
+    collection of reference cycles.
     """
     previous = gc.get_threshold()
     gc.set_threshold(50_000, *previous[1:])
@@ -353,16 +353,17 @@ def _render_groups(
 
 
 # Letters laid out together when each is written from the layout (HarfBuzz): the layout of a
-# render is held in memory until its last letter is written. 200 letters held ~190 MB per render
-# worker, 20 hold ~40 MB, for the same CPU per letter (10 cost ~10 % more; A/B in one process).
+# render is held in memory until its last letter is written. 20 hold a fraction of what 200 did,
+# for the same CPU per letter; 10 cost more (docs/performance.md#letters-per-layout).
 LETTERS_PER_LAYOUT = 20
 
 
 def _layouts_of(positions: list[int]) -> list[list[int]]:
     """The letters of a group, split into the renders that lay them out.
 
-    With fontTools subsetting every written PDF pays ~650 ms, so the whole group is laid out
-    and written once (then cut with pypdf); with HarfBuzz, renders of LETTERS_PER_LAYOUT.
+    With fontTools subsetting every written PDF pays dearly (docs/performance.md#font-subsetting),
+    so the whole group is laid out and written once (then cut with pypdf); with HarfBuzz,
+    renders of LETTERS_PER_LAYOUT.
     """
     if not cheap_font_subsetting():
         return [positions]

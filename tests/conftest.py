@@ -32,7 +32,8 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
-    """Migrating once and copying the file is ~50x faster than migrating per test."""
+    """Migrating once and copying the file is much faster than migrating per test
+    (docs/performance.md#test-database-template)."""
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     ensure_database(engine)
