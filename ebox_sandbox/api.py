@@ -28,7 +28,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def status_message(error: ApiError) -> JSONResponse:
-    """The e-Box error body StatusMessage {id, code, message} (docs/ebox.md#errors)."""
+    """The e-Box error body StatusMessage {id, code, message} (docs/ebox.md#answers)."""
     headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if error.status == 401 else None
     return JSONResponse(
         {"id": str(uuid.uuid4()), "code": error.code, "message": error.message},

@@ -64,7 +64,8 @@ class Settings(BaseSettings):
         description="Fernet key(s) for credential letters at rest, comma-separated, newest "
         "first; generated into data_dir/outbox.key when unset.",
     )
-    # Printed on every letter: where election officers log in (docs/procedure.md#web-app).
+    # Printed on every letter: where election officers log in (the FPS web application of 2020
+    # and 2024, docs/procedure.md#the-fps-web-application).
     portal_url: str = "https://www.elections-sociales.belgique.be"
     # Render batches run in worker processes, one per core (WeasyPrint holds the GIL); threads
     # for a one-core machine, or tests that measure no throughput.

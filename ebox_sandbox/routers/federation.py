@@ -1,5 +1,5 @@
 """The Federation preferences search: which enterprises have an e-Box, and whether it was ever
-opened (docs/ebox.md#federation)."""
+opened (docs/ebox.md#preferences-search)."""
 
 from __future__ import annotations
 
