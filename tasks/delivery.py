@@ -27,6 +27,7 @@ back; those in flight are left to their lease.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import uuid
@@ -321,7 +322,11 @@ def deliver_claimed(
             EboxClient(settings, sleep=interruptible_sleep) as client,
             ThreadPoolExecutor(threads) as pool,
         ):
-            for state in pool.map(deliver, outgoing):
+            # Each publication in a copy of this thread's context: the Prefect settings (which
+            # server the rate limit asks) live in context variables, which a plain thread pool
+            # does not carry; without them a thread would start an ephemeral server of its own.
+            contexts = [contextvars.copy_context() for _ in outgoing]
+            for state in pool.map(lambda c, item: c.run(deliver, item), contexts, outgoing):
                 if state is not None:
                     outcomes[state] += 1
     finally:
