@@ -22,12 +22,12 @@ from models.settings import get_settings
 from portal.clock import Clock, shifted_clock, system_clock
 from portal.csrf import CsrfError
 from portal.deps import LoginRequired
-from portal.i18n import STRINGS
 from portal.keys import session_secret
 from portal.login import LoginGuard
 from portal.routers import auth, calendar, dossier, password, stop
 from portal.settings import PortalSettings, get_portal_settings
 from portal.web import flash, render, translator
+from procedure.i18n import KEYS
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _error_page(request: Request, status_code: int, *messages: str) -> HTMLRespo
         request,
         "error.html",
         status_code=status_code,
-        title_key=title if title in STRINGS else "error.title_400",
+        title_key=title if title in KEYS else "error.title_400",
         messages=messages,
         back="/",
     )
@@ -123,7 +123,7 @@ def _add_error_pages(app: FastAPI) -> None:
         detail = error.detail if isinstance(error.detail, str) else ""
         if error.status_code == 404:
             messages = [t("error.not_found")]
-        elif detail in STRINGS:
+        elif detail in KEYS:
             messages = [t(detail)]
         else:
             messages = []

@@ -49,13 +49,13 @@ from procedure.i18n import (
     display_code,
     document_name,
     format_date,
+    label,
     legal_basis,
     phase_name,
     step_action,
     step_title,
 )
 from templates.context import DossierDates, EditionInfo, LetterContext, format_enterprise_number
-from templates.i18n import label
 from templates.pdfsplit import split_pdf
 
 __all__ = [
@@ -163,9 +163,7 @@ def _document_title(kind: DocumentKind, lang: str, edition: EditionInfo) -> str:
     family = label(f"title_{kind.family}", lang)
     title = f"{label('social_elections', lang)} {edition.year} – {family}"
     about = kind.title(lang)
-    if about:
-        title += (" : " if lang == "fr" else ": ") + about  # French puts a space before ":"
-    return title
+    return label("title_about", lang, title=title, about=about) if about else title
 
 
 def _check(kind: DocumentKind, contexts: Sequence[LetterContext]) -> None:
