@@ -310,7 +310,13 @@ def when_phrase(
     A deadline is "at the latest", an earliest day "at the earliest", a period spans two days
     (``period_end`` required), a fixed day is just the day (see :class:`StepKind`).
     """
-    if kind is StepKind.period and period_end is None:
-        raise ValueError("period_end: required for a period step")
-    end = format_date(period_end, lang, format) if period_end is not None else ""
-    return label(f"when.{kind.value}", lang, day=format_date(day, lang, format), end=end)
+    if kind is StepKind.period:
+        if period_end is None:
+            raise ValueError("period_end: required for a period step")
+        return label(
+            "date_span",
+            lang,
+            first=format_date(day, lang, format),
+            last=format_date(period_end, lang, format),
+        )
+    return label(f"when.{kind.value}", lang, day=format_date(day, lang, format))

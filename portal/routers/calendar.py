@@ -35,7 +35,7 @@ def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
 
     body = calendar_to_ics(
         calendar,
-        title_prefix=f"{t('ics.prefix')} {body_abbreviation(dossier.body, lang)}",
+        title_prefix=f"{t('social_elections')} {body_abbreviation(dossier.body, lang)}",
         dossier_number=dossier.dossier_number,
         sequence=dossier.calendar_revision,
         title_of=lambda entry: step_title(entry.code, lang),
