@@ -115,7 +115,8 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfError)
     async def csrf_refused(request: Request, _error: CsrfError):
-        return _error_page(request, 403, translator(request)("error.csrf"))
+        t = translator(request)
+        return _error_page(request, 403, t("error.csrf"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
@@ -145,4 +146,5 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
         log.exception("portal: unexpected error on %s %s", request.method, request.url.path)
-        return _error_page(request, 500, translator(request)("error.server"))
+        t = translator(request)
+        return _error_page(request, 500, t("error.server"))

@@ -289,8 +289,8 @@ def legal_basis(code: str, lang: str) -> str:
     """The law a step comes from, with the article where the reference confirms one."""
     key = step(code).code
     law = label("law.appeals", lang) if key in _COURT_STEPS else label("law.elections", lang)
-    article = _ARTICLES.get(key)
-    return f"{law}, {label('law.article', lang, n=article)}" if article else law
+    article = label("law.article", lang, n=_ARTICLES[key]) if key in _ARTICLES else ""
+    return f"{law}, {article}" if article else law
 
 
 def format_date(day: date, lang: str, format: str = "full") -> str:
