@@ -22,12 +22,12 @@ from models.settings import get_settings
 from portal.clock import Clock, shifted_clock, system_clock
 from portal.csrf import CsrfError
 from portal.deps import LoginRequired
-from portal.i18n import STRINGS
 from portal.keys import session_secret
 from portal.login import LoginGuard
 from portal.routers import auth, calendar, dossier, password, stop
 from portal.settings import PortalSettings, get_portal_settings
 from portal.web import flash, render, translator
+from procedure.i18n import KEYS
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _error_page(request: Request, status_code: int, *messages: str) -> HTMLRespo
         request,
         "error.html",
         status_code=status_code,
-        title_key=title if title in STRINGS else "error.title_400",
+        title_key=title if title in KEYS else "error.title_400",
         messages=messages,
         back="/",
     )
@@ -115,7 +115,8 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfError)
     async def csrf_refused(request: Request, _error: CsrfError):
-        return _error_page(request, 403, translator(request)("error.csrf"))
+        t = translator(request)
+        return _error_page(request, 403, t("error.csrf"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
@@ -123,7 +124,7 @@ def _add_error_pages(app: FastAPI) -> None:
         detail = error.detail if isinstance(error.detail, str) else ""
         if error.status_code == 404:
             messages = [t("error.not_found")]
-        elif detail in STRINGS:
+        elif detail in KEYS:
             messages = [t(detail)]
         else:
             messages = []
@@ -145,4 +146,5 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
         log.exception("portal: unexpected error on %s %s", request.method, request.url.path)
-        return _error_page(request, 500, translator(request)("error.server"))
+        t = translator(request)
+        return _error_page(request, 500, t("error.server"))

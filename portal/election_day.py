@@ -65,9 +65,9 @@ def check_change(
     try:
         check_election_day(edition, new_y, working_days)
     except ElectionDayError as error:
-        rule = "error.outside_window" if "outside" in error.rule else "error.not_working_day"
-        raise RuleError(
-            FIELD, rule, day=new_y, first=edition.window_first, last=edition.window_last
-        ) from None
+        dates = {"day": new_y, "first": edition.window_first, "last": edition.window_last}
+        if "outside" in error.rule:
+            raise RuleError(FIELD, "error.outside_window", **dates) from None
+        raise RuleError(FIELD, "error.not_working_day", **dates) from None
     if x_day_for(new_y) < today:
         raise RuleError(FIELD, "error.day_x_past", day=new_y, x_day=x_day_for(new_y))

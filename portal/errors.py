@@ -1,6 +1,6 @@
 """The one error the portal's rules raise: which form field broke which rule.
 
-``rule`` is a key of the portal's strings (``portal.i18n``), so the page shows the message in
+``rule`` is a catalogue key (``procedure.i18n``), so the page shows the message in
 the officer's language next to the field; ``params`` fill its placeholders. The handlers catch
 it before anything is written, so a refused request leaves the dossier as it was.
 """

@@ -11,10 +11,10 @@ from starlette.responses import HTMLResponse
 
 from portal.csrf import csrf_token
 from portal.errors import RuleError
-from portal.i18n import LANGUAGE_NAMES, STRINGS, Translator, format_moment, negotiate
+from portal.i18n import LANGUAGE_NAMES, Translator, format_moment, negotiate
 from portal.i18n import format_date as _format_date
 from procedure import CalendarEntry
-from procedure.i18n import display_code, phase_name, step_action, step_title, when_phrase
+from procedure.i18n import KEYS, display_code, phase_name, step_action, step_title, when_phrase
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 FLASH_KEY = "flash"
@@ -48,8 +48,8 @@ def form_errors(request: Request, error: RuleError) -> dict[str, str]:
 
 
 def flash(request: Request, key: str) -> None:
-    """Show ``key`` (a string of portal.i18n) once, on the next page (post/redirect/get)."""
-    assert key in STRINGS, key
+    """Show ``key`` (a catalogue key) once, on the next page (post/redirect/get)."""
+    assert key in KEYS, key
     request.session[FLASH_KEY] = [*request.session.get(FLASH_KEY, []), key]
 
 

@@ -5,6 +5,8 @@
 - :mod:`procedure.working_days`: which days a company works (public holidays included).
 - :mod:`procedure.calendar`: a procedure's dates for a chosen Y, with deadlines moved.
 - :mod:`procedure.ics`: that calendar as an iCalendar file.
+- :mod:`procedure.i18n`: the words in French, Dutch and German, read once at import from the
+  gettext catalogues of ``procedure/locale`` (the package's own files: no other I/O).
 """
 
 from procedure.calendar import (

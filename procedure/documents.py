@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from procedure.i18n import Translated, display_code, phase_name, step_title
+from procedure.i18n import display_code, label, phase_name, step_title
 from procedure.steps import STEPS, Phase, Step
 
 __all__ = [
@@ -64,37 +64,6 @@ class Family(StrEnum):
     reminder = "reminder"
     phase_notice = "phase_notice"
     brochure = "brochure"
-
-
-_SUBJECTS: dict[str, Translated] = {
-    Family.access_code: Translated(
-        fr="Élections sociales {year} – vos codes d'accès – dossier {dossier} ({body})",
-        nl="Sociale verkiezingen {year} – uw toegangscodes – dossier {dossier} ({body})",
-        de="Sozialwahlen {year} – Ihre Zugangscodes – Akte {dossier} ({body})",
-    ),
-    Family.reminder: Translated(
-        fr="Élections sociales {year} – rappel {code} : {title} – dossier {dossier}",
-        nl="Sociale verkiezingen {year} – herinnering {code}: {title} – dossier {dossier}",
-        de="Sozialwahlen {year} – Erinnerung {code}: {title} – Akte {dossier}",
-    ),
-    Family.phase_notice: Translated(
-        fr="Élections sociales {year} – nouvelle phase : {title} – dossier {dossier}",
-        nl="Sociale verkiezingen {year} – nieuwe fase: {title} – dossier {dossier}",
-        de="Sozialwahlen {year} – neue Phase: {title} – Akte {dossier}",
-    ),
-    Family.brochure: Translated(
-        fr="Élections sociales {year} – brochure d'information",
-        nl="Sociale verkiezingen {year} – informatiebrochure",
-        de="Sozialwahlen {year} – Informationsbroschüre",
-    ),
-}
-
-_FILE_STEMS: dict[str, Translated] = {
-    Family.access_code: Translated(fr="codes-acces", nl="toegangscodes", de="zugangscodes"),
-    Family.reminder: Translated(fr="rappel", nl="herinnering", de="erinnerung"),
-    Family.phase_notice: Translated(fr="phase", nl="fase", de="phase"),
-    Family.brochure: Translated(fr="brochure", nl="brochure", de="broschuere"),
-}
 
 
 @dataclass(frozen=True)
@@ -129,8 +98,14 @@ class DocumentKind:
         """The e-Box subject in ``lang``: no secret (subjects are listed and searchable,
         docs/ebox.md#security-levels), at most 400 characters."""
         code = display_code(self.step.code) if self.step is not None else ""
-        text = _SUBJECTS[self.family][lang].format(
-            year=edition_year, dossier=dossier_number, body=body, code=code, title=self.title(lang)
+        text = label(
+            f"subject.{self.family}",
+            lang,
+            year=edition_year,
+            dossier=dossier_number,
+            body=body,
+            code=code,
+            title=self.title(lang),
         )
         if len(text) > SUBJECT_MAX_CHARS:
             raise ValueError(
@@ -144,7 +119,8 @@ class DocumentKind:
         (docs/ebox.md#restrictions)."""
         suffix = f"-{self.step.code}" if self.step is not None else ""
         suffix += f"-{self.phase.value}" if self.phase is not None else ""
-        name = f"{_FILE_STEMS[self.family][lang]}{suffix}-{dossier_number}.pdf"
+        stem = label(f"file_stem.{self.family}", lang)
+        name = f"{stem}{suffix}-{dossier_number}.pdf"
         return name.replace("+", "plus")[:FILE_NAME_MAX_CHARS]
 
 

@@ -37,8 +37,7 @@ from procedure import (
     compute_calendar,
     valid_election_days,
 )
-from procedure.i18n import check_language, format_date, when_phrase
-from templates.i18n import label
+from procedure.i18n import check_language, format_date, label, when_phrase
 
 __all__ = [
     "SAMPLE_ENTERPRISE_NUMBER",

@@ -16,15 +16,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
-from procedure.i18n import Translated
+from procedure.i18n import translated
 
 PRINT_DIR = Path(__file__).parent / "print"
 
-ATTENTION = Translated(
-    fr="À l'attention de la personne responsable des élections sociales",
-    nl="Ter attentie van de verantwoordelijke voor de sociale verkiezingen",
-    de="Zu Händen der für die Sozialwahlen verantwortlichen Person",
-)
+ATTENTION = translated("attention")
 
 
 @dataclass(frozen=True)

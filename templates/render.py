@@ -41,7 +41,7 @@ from weasyprint.text.fonts import FontConfiguration
 from models.registry import format_enterprise_number
 from models.settings import get_settings
 from procedure import STEPS, step
-from procedure.documents import DocumentKind
+from procedure.documents import DocumentKind, Family
 from procedure.documents import kind as kind_of
 from procedure.i18n import (
     body_abbreviation,
@@ -49,13 +49,13 @@ from procedure.i18n import (
     display_code,
     document_name,
     format_date,
+    label,
     legal_basis,
     phase_name,
     step_action,
     step_title,
 )
 from templates.context import DossierDates, EditionInfo, LetterContext
-from templates.i18n import label
 from templates.pdfsplit import split_pdf
 
 __all__ = [
@@ -139,13 +139,21 @@ def _helpers(lang: str) -> dict[str, Callable[..., Any]]:
     }
 
 
+#: The name of each family in the title of its PDFs: the portal's name of the family, but a
+#: shorter one for the access-code letter and the phase notice.
+_TITLE_KEYS: dict[str, str] = {
+    Family.access_code: "title_access_code",
+    Family.reminder: "kind.reminder",
+    Family.phase_notice: "title_phase_notice",
+    Family.brochure: "kind.brochure",
+}
+
+
 def _document_title(kind: DocumentKind, lang: str, edition: EditionInfo) -> str:
-    family = label(f"title_{kind.family}", lang)
+    family = label(_TITLE_KEYS[kind.family], lang)
     title = f"{label('social_elections', lang)} {edition.year} – {family}"
     about = kind.title(lang)
-    if about:
-        title += (" : " if lang == "fr" else ": ") + about  # French puts a space before ":"
-    return title
+    return label("title_about", lang, title=title, about=about) if about else title
 
 
 def _check(kind: DocumentKind, contexts: Sequence[LetterContext]) -> None:

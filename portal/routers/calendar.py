@@ -22,7 +22,7 @@ router = APIRouter(tags=["calendar"])
 )
 def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
     if dossier.election_day is None:
-        raise HTTPException(status_code=409, detail="error.no_calendar")
+        raise HTTPException(409, "error.no_calendar")  # the detail is a catalogue key
     lang = page_language(request)
     t = Translator(lang)
     calendar = compute_calendar(dossier.edition, dossier.election_day)
@@ -35,7 +35,8 @@ def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
 
     body = calendar_to_ics(
         calendar,
-        title_prefix=f"{t('ics.prefix')} {body_abbreviation(dossier.body, lang)}",
+        # Not inside an f-string: pybabel extract reads no call there (before Python 3.12).
+        title_prefix=t("social_elections") + " " + body_abbreviation(dossier.body, lang),
         dossier_number=dossier.dossier_number,
         sequence=dossier.calendar_revision,
         title_of=lambda entry: step_title(entry.code, lang),

@@ -238,13 +238,13 @@ def confirm_step(
         raise HTTPException(status_code=404) from None
     if not the_step.reminder or dossier.status != DossierStatus.open:
         t = translator(request)
-        rule = (
-            "error.step_not_confirmable"
+        refused = (
+            t("error.step_not_confirmable")
             if the_step.reminder is False
-            else ("error.dossier_not_open")
+            else t("error.dossier_not_open")
         )
         return dossier_page(
-            request, db, dossier, now, status_code=422, errors={"calendar-title": t(rule)}
+            request, db, dossier, now, status_code=422, errors={"calendar-title": refused}
         )
     existing = db.exec(
         select(StepConfirmation).where(
@@ -269,5 +269,9 @@ def confirm_step(
         db.commit()
     except IntegrityError:  # the same confirmation from another tab, at the same moment
         db.rollback()
-    flash(request, "flash.step_done" if form.done else "flash.step_undone")
+    # One literal key per call, so pybabel extract finds both.
+    if form.done:
+        flash(request, "flash.step_done")
+    else:
+        flash(request, "flash.step_undone")
     return RedirectResponse(f"{dossier_url(dossier)}#step-{the_step.code}", status_code=303)

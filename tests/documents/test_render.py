@@ -16,13 +16,13 @@ from procedure.i18n import (
     body_name,
     document_name,
     format_date,
+    label,
     legal_basis,
     phase_name,
     step_action,
     step_title,
 )
 from templates.context import DossierDates
-from templates.i18n import label
 from templates.render import RenderError, render_batch
 from tests.documents.conftest import (
     EDITION,

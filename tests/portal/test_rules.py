@@ -1,13 +1,11 @@
-"""The portal's pure rules and its strings, without a server."""
+"""The portal's pure rules and its choice of language, without a server."""
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 import threading
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,19 +13,17 @@ from models.settings import Settings
 from portal.app import create_app
 from portal.election_day import check_change, day_choices
 from portal.errors import RuleError
-from portal.i18n import STRINGS, negotiate
+from portal.i18n import negotiate
 from portal.keys import KEY_FILE, session_secret
 from portal.lockout import lock_until
 from portal.progress import StepStatus, step_status
 from portal.settings import PortalSettings
 from portal.stop import Workforce, check_stop, stoppable_categories
-from procedure import STEPS, compute_calendar
+from procedure import compute_calendar
 from procedure.editions import KNOWN_EDITIONS
-from procedure.i18n import LANGUAGES
 
 EDITION = KNOWN_EDITIONS[2028]
 Y = date(2028, 5, 8)
-TEMPLATES = Path(__file__).parents[2] / "portal" / "templates"
 NOW = datetime(2028, 1, 1, tzinfo=UTC)
 
 
@@ -147,46 +143,6 @@ def test_step_status():
 )
 def test_accept_language_negotiation(header, expected):
     assert negotiate(header) == expected
-
-
-def test_every_string_the_templates_use_exists_in_the_three_languages():
-    used: set[str] = set()
-    for template in TEMPLATES.glob("*.html"):
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']\s*[,)]""", template.read_text()))
-    prefixes = "|".join(sorted({key.split(".")[0] for key in STRINGS}))
-    for module in TEMPLATES.parent.rglob("*.py"):
-        if module.name != "i18n.py":  # where the strings are defined, not used
-            found = re.findall(rf"""["']((?:{prefixes})\.[a-z_]+)["']""", module.read_text())
-            used |= {key for key in found if not key.endswith(".html")}
-    for dynamic in ("status.", "category.", "message.", "dossier.status_", "error.title_"):
-        assert any(key.startswith(dynamic) for key in STRINGS), dynamic
-    missing = sorted(used - STRINGS.keys())
-    assert not missing, missing
-    for key, text in STRINGS.items():
-        assert {lang: bool(text[lang].strip()) for lang in LANGUAGES} == dict.fromkeys(
-            LANGUAGES, True
-        ), key
-
-
-def test_the_dynamic_strings_cover_every_value():
-    for status in StepStatus:
-        assert f"status.{status}" in STRINGS
-    for category in ("blue_collar", "white_collar", "young", "cadre"):
-        assert f"category.{category}" in STRINGS
-    for reason in (
-        "delivered",
-        "in_progress",
-        "non_digital",
-        "failed",
-        "rejected",
-        "not_yet_due",
-        "stopped",
-        "not_sent",
-    ):
-        assert f"message.{reason}" in STRINGS
-    for status in ("open", "stopped", "closed"):
-        assert f"dossier.status_{status}" in STRINGS
-    assert len(STEPS) > 30  # the step texts themselves come from procedure.i18n
 
 
 def test_every_form_endpoint_declares_its_csrf_field():
