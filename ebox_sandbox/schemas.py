@@ -38,4 +38,4 @@ class MessageTypeDefinition(BaseModel):
     name: str
     security_level: int = Field(ge=1, le=2)
     online_service: str | None = None
-    validity_days: int = Field(default=365, ge=1)
+    validity_days: int = Field(default=730, ge=1)

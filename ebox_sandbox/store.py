@@ -131,7 +131,9 @@ DEFAULT_MESSAGE_TYPES = (
         "name": "Élections sociales / Sociale verkiezingen (accès sécurisé)",
         "security_level": 2,
         "online_service": SOCIAL_ELECTIONS_SERVICE,
-        "validity_days": 365,
+        # Two years: a letter of the year before the election stays readable until the
+        # procedure's end (about five months after the window).
+        "validity_days": 730,
     },
     {
         "message_type_id": "SpfFodSocialElectionsInfo",
@@ -139,7 +141,7 @@ DEFAULT_MESSAGE_TYPES = (
         "name": "Élections sociales / Sociale verkiezingen (information)",
         "security_level": 1,
         "online_service": None,
-        "validity_days": 365,
+        "validity_days": 730,
     },
 )
 

@@ -7,13 +7,17 @@ import time
 from collections import Counter
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.artifacts import (
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.runtime import flow_run
 
 from flows.runner import delivery_runner
 from models.settings import get_settings
 from tasks.delivery import check_delivery_configuration, deliver_batch, stop_signal
-from tasks.reports import count_deliverable
+from tasks.reports import count_deliverable, messages_expiring_early
 
 
 @flow(name="deliver-outbox", flow_run_name="deliver-{edition}", task_runner=delivery_runner())
@@ -31,10 +35,24 @@ def deliver_outbox(
     threads = check_delivery_configuration(edition)
     stop = stop_signal(flow_run.id)
     try:
-        return _deliver_rounds(edition, batch_size, kinds, rounds, threads)
+        totals = _deliver_rounds(edition, batch_size, kinds, rounds, threads)
     except BaseException:
         stop.set()
         raise
+    expiring = messages_expiring_early(edition)
+    if expiring:
+        get_run_logger().warning(
+            "%s message(s) expire in the e-Box before the procedure ends (%s): the message "
+            "type's validity must cover the procedure",
+            len(expiring),
+            expiring[0]["procedure_ends"],
+        )
+        create_table_artifact(
+            table=expiring,
+            key=f"deliver-{edition}-expiring-early",
+            description="Messages the e-Box deletes before the procedure ends",
+        )
+    return totals
 
 
 def _deliver_rounds(

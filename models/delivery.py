@@ -61,6 +61,11 @@ class Delivery(SQLModel, table=True):
     digest: str | None = Field(default=None, max_length=100)
     page_count: int | None = None
     message_id: str | None = Field(default=None, max_length=100)
+    # The subject the message bears in the e-Box, as published: the portal shows it as is, so
+    # an officer searching their e-Box for it finds it.
+    subject: str | None = Field(default=None, max_length=400)
+    # When the e-Box deletes the message (publication + its message type's validity).
+    expires_at: datetime | None = timestamp_field(nullable=True)
     error_code: str | None = Field(default=None, max_length=100)
     error_message: str | None = Field(default=None, max_length=2000)
     attempts: int = 0

@@ -347,6 +347,8 @@ class Outcome:
     error_code: str | None = None
     error_message: str | None = None
     duplicate: bool = False
+    subject: str | None = None  # as published
+    expires_at: datetime | None = None  # as the e-Box answered
 
     def __post_init__(self) -> None:
         if self.state == DeliveryState.sent and not self.message_id and not self.duplicate:
@@ -380,6 +382,10 @@ def record_outcome(
     }
     if outcome.message_id:
         values["message_id"] = outcome.message_id
+    if outcome.subject:
+        values["subject"] = outcome.subject
+    if outcome.expires_at:
+        values["expires_at"] = outcome.expires_at
     if outcome.state in (DeliveryState.sent, DeliveryState.non_digital):
         values["sent_at"] = func.coalesce(Delivery.sent_at, now)
     if outcome.state == DeliveryState.sent:

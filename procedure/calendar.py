@@ -125,6 +125,11 @@ class Calendar:
                 return candidate
         raise KeyError(f"step {wanted.code} is not in this calendar")
 
+    @property
+    def last_day(self) -> date:
+        """The procedure's last day: its latest deadline or end of a period."""
+        return max(e.period_end or e.effective_date for e in self.entries)
+
     def phase_on(self, day: date) -> Phase:
         """The phase (docs/procedure.md#phases) that ``day`` falls in, in calendar days from X."""
         return phase_of((day - self.x_day).days)

@@ -62,6 +62,13 @@ def planning_calendar(
     return compute_calendar(edition, first, working_days), True
 
 
+def procedure_end(edition, working_days: WorkingDays | None = None) -> date:
+    """The last day any dossier of the edition may still act: the procedure of the window's
+    latest valid Y. An e-Box message must stay readable until then."""
+    latest = valid_election_days(edition, working_days)[-1]
+    return compute_calendar(edition, latest, working_days).last_day
+
+
 def phase_window(calendar: Calendar, phase: Phase) -> tuple[date, date | None]:
     """First and last day of a phase on this calendar (the last phase has no end)."""
     phases = [p for p, first in PHASE_FIRST_DAY.items() if first is not None]

@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -192,7 +193,7 @@ def _after_duplicate(client: EboxClient, item: Outgoing, result: PublicationResu
     found = preference[publication.enterprise_number]
     digital = found is not None and found.last_connection_date is not None
     state = DeliveryState.sent if digital else DeliveryState.non_digital
-    return Outcome(state, message_id=result.message_id, duplicate=True)
+    return Outcome(state, message_id=result.message_id, duplicate=True, subject=publication.subject)
 
 
 def publish_row(client: EboxClient, item: Outgoing) -> Outcome:
@@ -223,7 +224,21 @@ def publish_row(client: EboxClient, item: Outgoing) -> Outcome:
         if result.outcome is PublicationOutcome.not_digital
         else DeliveryState.sent
     )
-    return Outcome(state, message_id=result.message_id)
+    return Outcome(
+        state,
+        message_id=result.message_id,
+        subject=item.publication.subject,
+        expires_at=_expiry(result.expiration_date),
+    )
+
+
+def _expiry(value: str | None) -> datetime | None:
+    """The e-Box's expirationDate (ISO 8601 with its offset); None when absent or unreadable."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        log.warning("e-Box expirationDate %r is not ISO 8601", value)
+        return None
 
 
 class LeaseKeeper:

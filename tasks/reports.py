@@ -6,7 +6,7 @@ read a state that changes in between (the counts before and after delivery).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -21,6 +21,7 @@ from models.dossier import Dossier
 from models.editions import get_edition
 from models.registry import Enterprise, TechnicalUnit
 from models.status import edition_status
+from procedure.mailings import procedure_end
 
 
 @task(name="count-deliverable", cache_policy=NO_CACHE)
@@ -39,6 +40,34 @@ def awaiting_approval(edition_year: int) -> int:
     """Credential letters no approval covers yet: they wait for the next review."""
     with Session(get_engine()) as session:
         return count_awaiting_approval(session, get_edition(session, edition_year).id)
+
+
+@task(name="list-messages-expiring-early", cache_policy=NO_CACHE)
+def messages_expiring_early(edition_year: int, limit: int = 1000) -> list[dict]:
+    """Delivered messages the e-Box deletes before the procedure ends: the message type's
+    validity must cover the whole procedure (docs/ebox.md#message-types)."""
+    with Session(get_engine()) as session:
+        edition = get_edition(session, edition_year)
+        end = procedure_end(edition)
+        rows = session.exec(
+            select(Delivery.document_kind, Delivery.expires_at, Dossier.dossier_number)
+            .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+            .where(
+                Dossier.edition_id == edition.id,
+                col(Delivery.expires_at) < datetime.combine(end, time(), tzinfo=UTC),
+            )
+            .order_by(col(Delivery.id))
+            .limit(limit)
+        ).all()
+    return [
+        {
+            "dossier": number,
+            "kind": kind,
+            "expires": expires.date().isoformat(),
+            "procedure_ends": end.isoformat(),
+        }
+        for kind, expires, number in rows
+    ]
 
 
 @task(name="list-delivery-problems", cache_policy=NO_CACHE)
