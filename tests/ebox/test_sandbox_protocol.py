@@ -319,7 +319,7 @@ def test_reference_data_gives_the_validity_period(http):
     )
     assert response.status_code == 200
     assert response.json()["validityPeriod"] == {
-        "validityPeriodNumber": 365,
+        "validityPeriodNumber": 730,
         "validityPeriodUnit": "day",
     }
 
