@@ -7,10 +7,12 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from cli.common import console, database, fail
+from ebox_adapter.sandbox_link import ensure_sandbox, sandbox_client
 from ebox_adapter.settings import EboxSettings
 from ebox_sandbox.admin_client import SandboxAdmin, SandboxAdminError
 from ebox_sandbox.seed import seeds_from_registry
 from ebox_sandbox.settings import FaultPlan, SandboxSettings
+from models.settings import get_settings
 
 app = typer.Typer(
     help="The local e-Box Enterprise sandbox (used when SOCELEC_EBOX_BASE_URL is unset).",
@@ -35,20 +37,50 @@ def serve(
 
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = SandboxSettings(**overrides)
+    url = f"http://{settings.host}:{settings.port}"
+    linked, registration = sandbox_client(
+        EboxSettings().model_copy(update={"sandbox_url": url}), get_settings().data_dir
+    )
+    store = Store(settings.effective_database_path)
+    # socelec's own client, so a worker with the settings printed below can deliver at once.
+    store.register_client(**registration)
     if seed:
         with database() as session:
             seeds = seeds_from_registry(session)
-        store = Store(settings.effective_database_path)
         store.seed_enterprises(seeds)
-        store.close()
         console.print(f"seeded {len(seeds)} e-Box(es) from socelec's registry")
+    store.close()
     settings.admin_token_value()  # make sure the token file exists before clients look
     console.print(
-        f"e-Box sandbox on http://{settings.host}:{settings.port} "
-        f"(data: {settings.effective_database_path}); "
-        "`socelec ebox-sandbox login-url` opens its views"
+        f"e-Box sandbox on {url} (data: {settings.effective_database_path}); "
+        "`socelec ebox-sandbox login-url` opens its views. The machines that deliver reach it "
+        "with (`socelec ebox-sandbox worker-env` prints them again):",
+        highlight=False,
+        soft_wrap=True,
     )
+    _print_environment(linked)
     run_server(settings, log_level="info")
+
+
+def _print_environment(linked: EboxSettings) -> None:
+    for name, value in linked.environment().items():
+        print(f"{name}={value}")
+
+
+@app.command("worker-env")
+def worker_env_command(url: str = URL_OPTION) -> None:
+    """Register socelec with a running sandbox and print the SOCELEC_EBOX_* settings the machines
+    that deliver need (an environment file's lines: `>> worker.env`)."""
+    settings = EboxSettings()
+    if settings.base_url:
+        raise fail("SOCELEC_EBOX_BASE_URL is set: this machine talks to a real e-Box")
+    if url:
+        settings = settings.model_copy(update={"sandbox_url": url})
+    try:
+        linked = ensure_sandbox(settings, data_dir=get_settings().data_dir)
+    except SandboxAdminError as exc:
+        raise fail(str(exc)) from None
+    _print_environment(linked)
 
 
 def _admin(url: str | None) -> SandboxAdmin:

@@ -1,12 +1,15 @@
-"""``socelec outbox``: the letters held for staff, and sending them once the cause is fixed."""
+"""``socelec outbox``: the letters held for staff, sending them once the cause is fixed, and the
+key the stored access-code letters are encrypted with."""
 
 from __future__ import annotations
 
 import typer
+from cryptography.fernet import Fernet
 from rich.table import Table
 
 from cli.common import actor, console, database, fail
 from models.editions import EditionError, get_edition
+from models.outbox import OutboxError, rotate_outbox_key
 from tasks.held import held_report, release_held
 
 app = typer.Typer(help="The outbox: letters held for staff (tasks/held.py).", no_args_is_help=True)
@@ -56,3 +59,24 @@ def release_command(
         console.print(f"  delivery {delivery_id}: {reason}", highlight=False)
     if release.still_held:
         raise typer.Exit(1)
+
+
+@app.command("new-key")
+def new_key_command() -> None:
+    """Print a new outbox key (Fernet: 32 random bytes, url-safe base64) for SOCELEC_OUTBOX_KEY.
+
+    To rotate: set SOCELEC_OUTBOX_KEY=NEW,OLD on every machine (the first encrypts, all
+    decrypt), run `socelec outbox rotate-key`, then drop OLD."""
+    print(Fernet.generate_key().decode("ascii"))
+
+
+@app.command("rotate-key")
+def rotate_key_command() -> None:
+    """Encrypt every stored credential letter again under the newest key of SOCELEC_OUTBOX_KEY,
+    so the older keys can be dropped (audited; the letters' digests do not change)."""
+    try:
+        with database() as session:
+            count = rotate_outbox_key(session, actor=actor())
+    except OutboxError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"{count} stored letter(s) now encrypted under the newest key")

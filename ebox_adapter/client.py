@@ -116,8 +116,9 @@ class EboxClient:
         missing = settings.missing()
         if missing:
             raise EboxConfigurationError(
-                f"{', '.join(missing)}: required to reach the e-Box (unset base URL: call "
-                "ebox_adapter.ensure_sandbox() to use socelec's sandbox)"
+                f"{', '.join(missing)}: required to reach the e-Box; with socelec's sandbox, "
+                "`socelec ebox-sandbox worker-env` prints these settings for the machines that "
+                "deliver (README, Distributed set-up)"
             )
         password = settings.private_key_password
         key = load_private_key(

@@ -49,6 +49,33 @@ def public_key_pem(private_key_file: Path) -> str:
     )
 
 
+def sandbox_client(settings: EboxSettings, data_dir: Path) -> tuple[EboxSettings, dict]:
+    """What links socelec to its sandbox at ``settings.sandbox_url``: the adapter's settings for
+    it, and the OAuth client registration the sandbox must hold (the sender's key is made once,
+    0600, in ``data_dir/ebox``)."""
+    key_file = settings.private_key_file or ensure_sender_key(data_dir / "ebox" / "sender-key.pem")
+    client_id = settings.client_id or SANDBOX_CLIENT_ID
+    sender = settings.sender or SANDBOX_SENDER
+    url = settings.sandbox_url.rstrip("/")
+    registration = {
+        "client_id": client_id,
+        "public_key_pem": public_key_pem(key_file),
+        "enterprise_number": sender,
+        "scopes": [PUBLICATION_SCOPE, PREFERENCE_SCOPE],
+        "applications": sorted({settings.secure_application_id, settings.general_application_id}),
+    }
+    linked = settings.model_copy(
+        update={
+            "base_url": url,
+            "token_url": url + TOKEN_PATH,
+            "client_id": client_id,
+            "private_key_file": key_file.resolve(),
+            "sender": sender,
+        }
+    )
+    return linked, registration
+
+
 def ensure_sandbox(
     settings: EboxSettings | None = None,
     *,
@@ -67,24 +94,7 @@ def ensure_sandbox(
         return settings
     if data_dir is None:
         raise ValueError("data_dir: required to link socelec to its e-Box sandbox")
-    key_file = settings.private_key_file or ensure_sender_key(data_dir / "ebox" / "sender-key.pem")
-    client_id = settings.client_id or SANDBOX_CLIENT_ID
-    sender = settings.sender or SANDBOX_SENDER
-    url = settings.sandbox_url.rstrip("/")
-    with SandboxAdmin(url, admin_token, data_dir=data_dir) as admin:
-        admin.register_client(
-            client_id=client_id,
-            public_key_pem=public_key_pem(key_file),
-            enterprise_number=sender,
-            scopes=[PUBLICATION_SCOPE, PREFERENCE_SCOPE],
-            applications=sorted({settings.secure_application_id, settings.general_application_id}),
-        )
-    return settings.model_copy(
-        update={
-            "base_url": url,
-            "token_url": url + TOKEN_PATH,
-            "client_id": client_id,
-            "private_key_file": key_file,
-            "sender": sender,
-        }
-    )
+    linked, registration = sandbox_client(settings, data_dir)
+    with SandboxAdmin(linked.base_url, admin_token, data_dir=data_dir) as admin:
+        admin.register_client(**registration)
+    return linked

@@ -45,13 +45,13 @@ def _day(as_of: date | str | None) -> date:
 
 def _advance_run_name() -> str:
     parameters = flow_run.parameters
-    return f"advance-{parameters['edition']}-{_day(parameters.get('as_of')).isoformat()}"
+    return f"advance-{parameters['edition']}-on-{_day(parameters.get('as_of')).isoformat()}"
 
 
 def _phase_run_name() -> str:
     parameters = flow_run.parameters
     return (
-        f"{parameters['phase'].replace('_', '-')}-{parameters['edition']}-"
+        f"{parameters['phase'].replace('_', '-')}-{parameters['edition']}-on-"
         f"{_day(parameters['as_of']).isoformat()}"
     )
 

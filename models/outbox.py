@@ -81,6 +81,7 @@ __all__ = [
     "record_outcome",
     "record_rendered",
     "replace_rendered",
+    "rotate_outbox_key",
 ]
 
 log = logging.getLogger("socelec.outbox")
@@ -312,6 +313,25 @@ def record_access_codes(
         dossier.updated_at = now
         session.add(dossier)
     return record_rendered(session, documents, cipher=cipher, actor=actor)
+
+
+def rotate_outbox_key(session: Session, *, actor: str, cipher: MultiFernet | None = None) -> int:
+    """Encrypt every stored credential letter again under the newest key (``MultiFernet.rotate``),
+    in the caller's transaction; returns how many. The older keys can then be dropped."""
+    cipher = cipher or outbox_cipher()
+    rows = session.exec(
+        select(Delivery).where(col(Delivery.pdf_encrypted), col(Delivery.pdf).is_not(None))
+    ).all()
+    for delivery in rows:
+        try:
+            delivery.pdf = cipher.rotate(delivery.pdf)
+        except InvalidToken:
+            raise OutboxError(
+                f"delivery {delivery.id}: outbox_key: none of the configured keys decrypts it"
+            ) from None
+        session.add(delivery)
+    session.add(AuditEvent(actor=actor, action="outbox.key_rotated", detail={"letters": len(rows)}))
+    return len(rows)
 
 
 def document_pdf(delivery: Delivery, cipher: MultiFernet | None = None) -> bytes:

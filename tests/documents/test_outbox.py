@@ -324,3 +324,29 @@ def test_the_same_delivery_has_the_same_key_in_a_database_rebuilt_by_a_reimport(
     assert all(original[k][0] == rebuilt[k][0] for k in common)  # ...same keys
     others = {key for k, (key, _) in rebuilt.items() if k not in original}
     assert not others & {key for key, _ in original.values()}
+
+
+def test_a_new_key_rotates_in_and_the_old_one_can_be_dropped(monkeypatch, engine, dossier_ids):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner()
+    old = runner.invoke(app, ["outbox", "new-key"]).stdout.strip()
+    new = runner.invoke(app, ["outbox", "new-key"]).stdout.strip()
+    assert old != new and Fernet(new.encode())  # a key Fernet takes
+    monkeypatch.setenv("SOCELEC_OUTBOX_KEY", old)
+    get_settings.cache_clear()
+    with session_scope(engine) as session:
+        ids = [d.id for d in prepare_access_code_letters(session, dossier_ids[:3])]
+    monkeypatch.setenv("SOCELEC_OUTBOX_KEY", f"{new},{old}")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["outbox", "rotate-key"])
+    assert result.exit_code == 0 and f"{len(ids)} stored letter(s)" in result.stdout, result.output
+    monkeypatch.setenv("SOCELEC_OUTBOX_KEY", new)  # the old key dropped
+    get_settings.cache_clear()
+    with Session(engine) as session:
+        assert all(document_pdf(session.get(Delivery, i)).startswith(b"%PDF") for i in ids)
+        assert session.exec(
+            select(AuditEvent).where(AuditEvent.action == "outbox.key_rotated")
+        ).one().detail == {"letters": len(ids)}

@@ -74,11 +74,11 @@ def test_daily_runs_send_due_mailings_once_and_skip_stopped_dossiers(
                 flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="2028-02-08"))
             )
         }
-    assert "advance-2028-2028-02-08" in names
+    assert "advance-2028-on-2028-02-08" in names
     assert {
-        "announcement-2028-2028-02-08",
-        "pre-procedure-2028-2028-02-08",
-        "post-electoral-2028-2028-02-08",
+        "announcement-2028-on-2028-02-08",
+        "pre-procedure-2028-on-2028-02-08",
+        "post-electoral-2028-on-2028-02-08",
     } <= names
 
 
@@ -175,9 +175,9 @@ def test_a_failed_phase_does_not_skip_the_later_ones_and_a_rerun_sends_only_the_
                 key=ArtifactFilterKey(any_=["advance-2028-summary"]),
             )
         )
-    assert runs["pre-procedure-2028-2028-02-08"] == "FAILED"
+    assert runs["pre-procedure-2028-on-2028-02-08"] == "FAILED"
     assert {
-        runs[f"{p}-2028-2028-02-08"]
+        runs[f"{p}-2028-on-2028-02-08"]
         for p in ("announcement", "candidacy", "vote", "post-electoral")
     } == {"COMPLETED"}
     assert len(summary) == 1

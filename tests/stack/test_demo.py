@@ -90,7 +90,7 @@ def test_demo_tells_the_whole_story_once(tmp_path):
     runs = dict(prefect_db.execute("SELECT name, state_type FROM flow_run"))
     prefect_db.close()
     assert runs["import-registry"] == runs["open-edition-2028"] == "COMPLETED"
-    assert runs["advance-2028-2028-02-08"] == "COMPLETED"
+    assert runs["advance-2028-on-2028-02-08"] == "COMPLETED"
 
     # The officer finds the password in the letter the demo points to; no output shows one.
     with SandboxProcess(tmp_path) as sandbox:
