@@ -81,6 +81,10 @@ class SandboxAdmin:
             },
         )
 
+    def define_message_type(self, message_type_id: str, **definition) -> None:
+        """Create or change a message type (its application, level, validity_days, …)."""
+        self._json("PUT", f"/sandbox/admin/message-types/{message_type_id}", json=definition)
+
     def seed(self, enterprises: list[dict]) -> int:
         done = 0
         for start in range(0, len(enterprises), SEED_CHUNK):
