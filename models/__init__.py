@@ -6,6 +6,7 @@ from models.db import get_engine, get_session, make_engine, session_scope, upgra
 from models.delivery import DELIVERY_STATES, FINAL_STATES, Delivery
 from models.dossier import DOSSIER_STATUSES, Dossier
 from models.edition import Edition, EditionSuspension
+from models.evidence import ClosureDay, StatisticalForm, StepDocument
 from models.portal import PortalSession, StepConfirmation
 from models.print_batch import PrintBatch
 from models.registry import BODIES, LANGUAGES, Enterprise, TechnicalUnit
@@ -19,6 +20,7 @@ __all__ = [
     "LANGUAGES",
     "ApprovalCoverage",
     "AuditEvent",
+    "ClosureDay",
     "Delivery",
     "Dossier",
     "Edition",
@@ -28,7 +30,9 @@ __all__ = [
     "PortalSession",
     "PrintBatch",
     "Settings",
+    "StatisticalForm",
     "StepConfirmation",
+    "StepDocument",
     "TechnicalUnit",
     "get_engine",
     "get_session",

@@ -4,16 +4,24 @@ Loaded from the registry file (``socelec registry import``); dossiers hang off t
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Optional
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.base import timestamp_field
+from models.base import one_of, timestamp_field
 
 LANGUAGES = ("fr", "nl", "de")
 BODIES = ("CPPT", "CE")
 EBOX_STATUSES = ("unknown", "digital", "non_digital", "not_found")
+
+
+class WorkingWeek(StrEnum):
+    """The registry's ``working_days``: Monday to Friday (the default) or to Saturday."""
+
+    monday_to_friday = "mon-fri"
+    monday_to_saturday = "mon-sat"
 
 
 def format_enterprise_number(number: str) -> str:
@@ -66,6 +74,7 @@ class TechnicalUnit(SQLModel, table=True):
             " AND workers_cadre >= 0",
             name="ck_technical_unit_workforce",
         ),
+        one_of("working_days", WorkingWeek, name="ck_technical_unit_working_days"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -82,6 +91,8 @@ class TechnicalUnit(SQLModel, table=True):
     has_cppt: bool = True
     has_ce: bool = False
     ce_exists: bool = False
+    # The unit's usual working week: its deadlines move off the days it does not work.
+    working_days: str = Field(default=WorkingWeek.monday_to_friday, max_length=10)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
