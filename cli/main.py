@@ -6,7 +6,19 @@ from pathlib import Path
 
 import typer
 
-from cli import calendar, demo, ebox, edition, outbox, portal, preview, registry, serve, status
+from cli import (
+    calendar,
+    demo,
+    ebox,
+    edition,
+    outbox,
+    portal,
+    preview,
+    registry,
+    report,
+    serve,
+    status,
+)
 from cli.common import console, database, fail
 
 app = typer.Typer(
@@ -19,6 +31,7 @@ app.add_typer(edition.app, name="edition")
 app.add_typer(ebox.app, name="ebox-sandbox")
 app.add_typer(portal.app, name="portal")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(report.app, name="report")
 app.command("calendar")(calendar.calendar_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)

@@ -11,8 +11,10 @@ from rich.table import Table
 
 from cli.common import console, database, fail
 from models.editions import EditionError, get_edition
+from models.progress import step_counts
 from models.status import edition_status
 from procedure.clock import brussels_today
+from tasks.summaries import STEP_COLUMNS
 
 
 def status_command(
@@ -21,16 +23,28 @@ def status_command(
         None, "--as-of", formats=["%Y-%m-%d"], help="Day to report on (default: today, Brussels)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    steps: bool = typer.Option(
+        False,
+        "--steps",
+        help="Per step: dossiers done, late, due in 7 days, later (and per "
+        "language), as the daily run's artifact shows them.",
+    ),
 ) -> None:
     """Dossiers per phase, deliveries per state, and the mailings due in the next 14 days."""
     day: date = as_of.date() if as_of else brussels_today()
     try:
         with database() as session:
-            status = edition_status(session, get_edition(session, edition), day)
+            found = get_edition(session, edition)
+            status = edition_status(session, found, day)
+            counts = step_counts(session, found, day) if steps else []
     except EditionError as exc:
         raise fail(str(exc)) from None
     if as_json:
-        sys.stdout.write(json.dumps(status.as_dict(), indent=2) + "\n")
+        body = status.as_dict() | ({"steps": counts} if steps else {})
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+        return
+    if steps:
+        print_step_counts(counts, title=f"Edition {edition} on {day}: steps of the open dossiers")
         return
     console.print(
         f"[bold]Edition {edition}[/] on {day}: {status.dossiers} dossiers "
@@ -53,3 +67,13 @@ def status_command(
     for day_due, mailing, count in status.upcoming:
         upcoming.add_row(str(day_due), mailing, str(count))
     console.print(upcoming if status.upcoming else "No mailing comes due in the next 14 days.")
+
+
+def print_step_counts(counts: list[dict], title: str) -> None:
+    table = Table(title=title)
+    columns = ("step", *STEP_COLUMNS)
+    for column in columns:
+        table.add_column(column, justify="left" if column == "step" else "right")
+    for row in counts:
+        table.add_row(*(str(row[c]) for c in columns))
+    console.print(table)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
 from flows.batches import merge_counts, run_batches
@@ -27,8 +27,8 @@ from procedure.mailings import DEFAULT_LEAD_DAYS
 from procedure.steps import Phase
 from tasks.campaign import plan_phase_mailings, render_documents
 from tasks.delivery import check_delivery_configuration
-from tasks.reports import edition_status_report
-from tasks.summaries import daily_summary
+from tasks.reports import edition_status_report, step_states_report
+from tasks.summaries import daily_summary, step_table
 
 PHASES = [p for p in Phase if p is not Phase.preparation]
 
@@ -109,6 +109,11 @@ def advance_procedure(
         markdown=daily_summary(edition, day, rendered, delivered, status, failed),
         key=f"advance-{edition}-summary",
         description=f"Mailings of {day.isoformat()}",
+    )
+    create_table_artifact(
+        table=step_table(step_states_report(edition, day)),
+        key=f"advance-{edition}-steps",
+        description=f"Steps on {day.isoformat()}: dossiers done, late, due in 7 days, later",
     )
     logger.info("rendered %s, delivered %s", rendered or "nothing", delivered or "nothing")
     if failed:

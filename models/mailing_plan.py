@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from models.delivery import Delivery
 from models.dossier import Dossier, DossierStatus
 from models.edition import Edition
-from models.status import CalendarCache
+from models.progress import CalendarCache
 from procedure.documents import KINDS
 from procedure.mailings import due_mailings
 from procedure.steps import Phase

@@ -16,11 +16,11 @@ from sqlmodel import Session, col, select
 from models.delivery import DELIVERY_STATES, Delivery, DeliveryState
 from models.dossier import Dossier, DossierStatus
 from models.edition import Edition
+from models.progress import CalendarCache
 from models.registry import Enterprise, TechnicalUnit
-from procedure.calendar import Calendar
 from procedure.documents import DocumentKind
 from procedure.documents import kind as kind_of
-from procedure.mailings import due_mailings, planning_calendar
+from procedure.mailings import due_mailings
 from procedure.steps import Phase
 
 
@@ -50,19 +50,6 @@ class EditionStatus:
                 {"date": d.isoformat(), "mailing": m, "dossiers": n} for d, m, n in self.upcoming
             ],
         }
-
-
-class CalendarCache:
-    """Dossiers with the same Y share one calendar: an edition has a dozen, not 11,569."""
-
-    def __init__(self, edition: Edition) -> None:
-        self.edition = edition
-        self._by_day: dict[date | None, Calendar] = {}
-
-    def get(self, election_day: date | None) -> Calendar:
-        if election_day not in self._by_day:
-            self._by_day[election_day] = planning_calendar(self.edition, election_day)[0]
-        return self._by_day[election_day]
 
 
 def edition_status(

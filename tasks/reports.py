@@ -19,6 +19,7 @@ from models.delivery import PROBLEM_STATES, Delivery
 from models.delivery_queue import claimable_count, claimed_elsewhere
 from models.dossier import Dossier
 from models.editions import get_edition
+from models.progress import step_counts
 from models.registry import Enterprise, TechnicalUnit
 from models.status import edition_status
 from procedure.mailings import procedure_end
@@ -68,6 +69,13 @@ def messages_expiring_early(edition_year: int, limit: int = 1000) -> list[dict]:
         }
         for kind, expires, number in rows
     ]
+
+
+@task(name="count-step-states", task_run_name="steps-{edition_year}-{as_of}", cache_policy=NO_CACHE)
+def step_states_report(edition_year: int, as_of: date) -> list[dict]:
+    """Per step, the dossiers done, late, due in 7 days, later (the ministry's view)."""
+    with Session(get_engine()) as session:
+        return step_counts(session, get_edition(session, edition_year), as_of)
 
 
 @task(name="list-delivery-problems", cache_policy=NO_CACHE)

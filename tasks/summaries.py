@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+#: The states counted per step in the ministry's view (models.progress.step_counts).
+STEP_COLUMNS = ("done", "late", "due", "later", "passed", "void")
+
 
 def markdown_table(rows: Sequence[Mapping], empty: str = "_none_") -> str:
     """A table with the keys of the first row as its header."""
@@ -132,3 +135,13 @@ def redelivery_summary(
         f"- still held, rejected or failed: {problems}\n"
         f"- access-code letters waiting for an approval (open-edition): {awaiting_approval}\n"
     )
+
+
+def step_table(counts: Sequence[Mapping]) -> list[dict]:
+    """The ministry's table: per step the dossiers in each state, then per language."""
+    languages = [
+        f"{state}_{lang}"
+        for lang in ("fr", "nl", "de")
+        for state in ("done", "late", "due", "later")
+    ]
+    return [{k: row[k] for k in ("step", *STEP_COLUMNS, *languages)} for row in counts]
