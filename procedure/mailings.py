@@ -8,7 +8,10 @@ through the e-Box (docs/procedure.md#what-the-fps-sends-through-the-e-box). soce
   reminder a week before "post the notice today" would be wrong on the day it matters;
 - a phase-transition notice once the dossier's calendar enters a phase
   (docs/procedure.md#phases), from the pre-procedure on (the access-code letter covers the
-  preparation).
+  preparation);
+- no reminder for a step the dossier has already shown it did, and, for a step it has not done
+  ``late_after`` of its working days after the step's date, one late notice
+  (:mod:`procedure.step_state` is the rule of "done").
 
 A mailing is due on every day of its window, not only the first: a daily run that was missed
 catches up the next day. The outbox's unique (dossier, kind, step) row is what makes the send
@@ -22,16 +25,20 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from procedure.calendar import Calendar, compute_calendar, valid_election_days
+from procedure.step_state import Shown, followed, late_notice_day, shown_done
 from procedure.steps import PHASE_FIRST_DAY, Phase
 from procedure.working_days import WorkingDays
 
 DEFAULT_LEAD_DAYS = 7
+#: Working days of the company after a step's date before its late notice goes.
+DEFAULT_LATE_AFTER = 2
 ON_THE_DAY = frozenset({"X", "Y"})
 
 
 class MailingKind(StrEnum):
     reminder = "reminder"
     phase_notice = "phase_notice"
+    late_notice = "late_notice"
 
 
 @dataclass(frozen=True)
@@ -84,9 +91,16 @@ def reminder_window(entry_effective: date, code: str, lead_days: int) -> tuple[d
 
 
 def due_mailings(
-    calendar: Calendar, as_of: date, lead_days: int = DEFAULT_LEAD_DAYS
+    calendar: Calendar,
+    as_of: date,
+    lead_days: int = DEFAULT_LEAD_DAYS,
+    *,
+    shown: Shown | None = None,
+    working_days: WorkingDays | None = None,
+    late_after: int = DEFAULT_LATE_AFTER,
 ) -> list[DueMailing]:
-    """Every mailing whose window contains ``as_of`` for this calendar."""
+    """Every mailing whose window contains ``as_of`` for this calendar; with ``shown`` (what
+    the dossier did), no reminder for a step done and the late notices due."""
     if lead_days < 0:
         raise ValueError(f"lead_days: must be 0 or more, not {lead_days}")
     due: list[DueMailing] = []
@@ -99,9 +113,22 @@ def due_mailings(
     for entry in calendar.entries:
         if not entry.step.reminder:
             continue
+        done = shown is not None and shown_done(entry.code, shown)
+        if done or (
+            shown is not None and shown.stopped_on and entry.effective_date > shown.stopped_on
+        ):
+            continue
         start, end = reminder_window(entry.effective_date, entry.step.code, lead_days)
         if start <= as_of <= end:
             due.append(
                 DueMailing(MailingKind.reminder, entry.step.code, entry.step.phase, start, end)
             )
+        if shown is not None and followed(entry):
+            late = late_notice_day(entry, working_days or WorkingDays(), late_after)
+            if late <= as_of:
+                due.append(
+                    DueMailing(
+                        MailingKind.late_notice, entry.step.code, entry.step.phase, late, None
+                    )
+                )
     return due
