@@ -14,7 +14,9 @@ from models.credentials import dossier_number
 from models.dossier import Dossier
 from portal.app import SESSION_COOKIE, create_app
 from portal.settings import PortalSettings
+from procedure.i18n import label
 from tests.portal.helpers import (
+    Officer,
     csrf_of,
     dossier_row,
     log_in,
@@ -116,20 +118,76 @@ def test_an_unknown_number_costs_a_password_verification_too(client, monkeypatch
     assert len(calls) == 1 and calls[0].startswith("$argon2id$")
 
 
-def test_a_malformed_number_is_refused_with_the_rule_and_counts_nothing(client, engine):
+def _as_typed(number: str, way: str) -> str:
+    """``28-CPPT-000001-75`` as an officer may type it: the letter says "with or without
+    dashes", the login page that case and spaces do not count."""
+    year, body, serial, check = number.split("-")
+    return {
+        "compact": f"{year}{body}{serial}{check}",
+        "compact lower case": f"{year}{body}{serial}{check}".lower(),
+        "spaces": f"{year} {body} {serial} {check}",
+        "spaces lower case": f"{year} {body.lower()} {serial} {check}",
+        "dashes lower case": f"{year}-{body.lower()}-{serial}-{check}",
+    }[way]
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+@pytest.mark.parametrize(
+    "way",
+    ["compact", "compact lower case", "spaces", "spaces lower case", "dashes lower case"],
+)
+def test_the_dossier_number_is_accepted_as_the_letter_says_it_may_be_typed(
+    client, engine, language, way
+):
+    officer = officer_dossier(engine, language=language)
+    typed = Officer(officer.dossier_id, _as_typed(officer.number, way), officer.password)
+    response = log_in(client, typed)
+    assert response.status_code == 303, text(response)
+    assert response.headers["location"] == f"/dossiers/{officer.number}/password"
+
+
+@pytest.mark.parametrize(
+    ("language", "rule"),
+    [
+        ("fr", "les chiffres de contrôle"),
+        ("nl", "de controlecijfers"),
+        ("de", "die Prüfziffern"),
+    ],
+)
+def test_a_wrong_check_digit_is_named_as_such_and_counts_nothing(client, engine, language, rule):
+    officer = officer_dossier(engine, language=language)
+    check = int(officer.number[-2:])
+    typo = _as_typed(f"{officer.number[:-2]}{(check + 1) % 100:02d}", "spaces")
+    page = client.get("/login", headers={"accept-language": language})
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": typo,
+            "password": officer.password,
+        },
+        headers={"accept-language": language},
+    )
+    assert response.status_code == 422
+    assert rule in text(response)
+    assert label("login.number_format", language) not in text(response)
+    assert 'aria-invalid="true"' in response.text
+    assert dossier_row(engine, officer).failed_logins == 0
+
+
+def test_a_number_of_another_form_is_refused_with_the_form_and_counts_nothing(client, engine):
     officer = officer_dossier(engine)
     page = client.get("/login")
     response = client.post(
         "/login",
         data={
             "csrf_token": csrf_of(page.text),
-            "dossier_number": officer.number[:-2] + "00",
+            "dossier_number": officer.number.replace("CPPT", "OR"),
             "password": officer.password,
         },
     )
     assert response.status_code == 422
-    assert "28-CPPT-000412-51" in response.text  # the rule shows the expected form
-    assert 'aria-invalid="true"' in response.text
+    assert "la forme 28-CPPT-000412-51, avec ou sans tirets" in text(response)
     assert dossier_row(engine, officer).failed_logins == 0
 
 
