@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from procedure.i18n import display_code, label, phase_name, step_title
+from procedure.i18n import body_abbreviation, display_code, label, phase_name, step_title
 from procedure.steps import STEPS, Phase, Step
 
 __all__ = [
@@ -96,14 +96,16 @@ class DocumentKind:
 
     def subject(self, lang: str, *, edition_year: int, dossier_number: str, body: str) -> str:
         """The e-Box subject in ``lang``: no secret (subjects are listed and searchable,
-        docs/ebox.md#security-levels), at most 400 characters."""
+        docs/ebox.md#security-levels), at most 400 characters. ``body`` is the dossier's body
+        (CPPT or CE); the subject writes it as the letter does (CPBW/OR in Dutch, AGS/BR in
+        German), so the subject, the letter and the portal name it alike."""
         code = display_code(self.step.code) if self.step is not None else ""
         text = label(
             f"subject.{self.family}",
             lang,
             year=edition_year,
             dossier=dossier_number,
-            body=body,
+            body=body_abbreviation(body, lang),
             code=code,
             title=self.title(lang),
         )

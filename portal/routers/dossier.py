@@ -81,19 +81,6 @@ def message_text(note: MessageNote, t: Translator) -> str:
     )
 
 
-def message_subject(delivery: Delivery, dossier: Dossier, t: Translator) -> str:
-    """The subject the message bears in the e-Box, so the officer can find it there."""
-    known = _document_kind(delivery.document_kind)
-    if known is None:
-        return delivery.document_kind
-    return known.subject(
-        t.lang,
-        edition_year=dossier.edition.year,
-        dossier_number=dossier.dossier_number,
-        body=body_abbreviation(dossier.body, t.lang),
-    )
-
-
 def stopped_on(dossier: Dossier) -> date | None:
     if dossier.status != DossierStatus.stopped or dossier.stopped_at is None:
         return None
@@ -133,11 +120,7 @@ def dossier_page(
         if calendar
         else []
     )
-    others = [
-        (message_subject(d, dossier, t), delivery_note(d))
-        for d in deliveries
-        if d.step_code not in STEP_CODES
-    ]
+    others = [delivery_note(d) for d in deliveries if d.step_code not in STEP_CODES]
     return render(
         request,
         "dossier.html",

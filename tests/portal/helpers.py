@@ -21,6 +21,7 @@ from models.dossier import Dossier
 from models.edition import Edition
 from models.registry import Enterprise, TechnicalUnit
 from portal.clock import BRUSSELS
+from procedure.documents import kind as document_kind
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -63,8 +64,10 @@ def officer_dossier(
     name: str = "Dupont Logistique SA",
     same_unit_as: Officer | None = None,
 ) -> Officer:
-    """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state).
-    ``same_unit_as``: the other body of that officer's technical unit, instead of a new one."""
+    """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state),
+    with the subject the e-Box got for those it accepted (sent, non-digital), as the delivery
+    task records it. ``same_unit_as``: the other body of that officer's technical unit,
+    instead of a new one."""
     password = generate_password()
     serial = next(_serial)
     with Session(engine) as session:
@@ -110,6 +113,7 @@ def officer_dossier(
         session.flush()
         for kind, step_code, state in deliveries:
             sent = state == "sent"
+            in_the_ebox = state in ("sent", "non_digital")
             session.add(
                 Delivery(
                     dossier_id=dossier.id,
@@ -119,6 +123,14 @@ def officer_dossier(
                     idempotency_key=str(uuid.uuid4()),
                     language=language,
                     message_id=f"msg-{uuid.uuid4().hex[:12]}" if sent else None,
+                    subject=document_kind(kind).subject(
+                        language,
+                        edition_year=year,
+                        dossier_number=dossier.dossier_number,
+                        body=body,
+                    )
+                    if in_the_ebox
+                    else None,
                     sent_at=datetime(2027, 12, 3, 7, tzinfo=UTC) if sent else None,
                     error_code="INVALID_INPUT" if state in ("failed", "rejected") else None,
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -9,6 +10,7 @@ from icalendar import Calendar as ICalendar
 from sqlmodel import Session, select
 
 from models.audit import AuditEvent
+from models.delivery import Delivery
 from models.portal import StepConfirmation
 from procedure import STEPS
 from tests.portal.helpers import dossier_row, log_in, officer_dossier, post_form, text
@@ -143,6 +145,39 @@ def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
     assert f"Élections sociales 2028 – vos codes d'accès – dossier {officer.number}" in others
     assert "nouvelle phase : Procédure préélectorale" in others
     assert "n'utilise pas l'e-Box" in others
+
+
+def test_each_message_shows_the_subject_it_bears_in_the_ebox_as_delivered(client, engine, clock):
+    # A Dutch company's officer reads the portal in French: the subjects stay as the e-Box
+    # shows them, in Dutch, so a search of the e-Box finds them.
+    officer, url = logged_in(
+        client,
+        engine,
+        language="nl",
+        election_day=Y,
+        deliveries=(
+            ("access-code", "access-code", "sent"),
+            ("reminder-X-60", "X-60", "sent"),
+            ("phase-pre_procedure", "phase:pre_procedure", "rendered"),
+        ),
+    )
+    with Session(engine) as session:
+        delivered = {
+            d.document_kind: d.subject
+            for d in session.exec(select(Delivery).where(Delivery.dossier_id == officer.dossier_id))
+        }
+    client.get(f"/language/fr?next={url}")
+    on_day(client, clock, officer, date(2028, 1, 10))
+    page = client.get(url).text
+    for kind in ("access-code", "reminder-X-60"):
+        assert f'<q lang="nl">{html.escape(delivered[kind])}</q>' in page, kind
+    assert f"uw toegangscodes – dossier {officer.number} (CPBW)" in text(client.get(url))
+    # Not in the e-Box yet: its kind, and no subject made up in the page's language.
+    assert delivered["phase-pre_procedure"] is None
+    others = text(client.get(url)).split("Autres messages du SPF")[1]
+    assert "« Avis de nouvelle phase » en cours d'envoi" in others
+    assert "nouvelle phase : Procédure préélectorale" not in others
+    assert others.count("Objet dans l'e-Box") == 1  # the access-code letter's only
 
 
 def calendar_events(client, url) -> dict[str, tuple[date, int]]:
