@@ -135,6 +135,9 @@ def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
     page = text(client.get(url))
     x60 = re.search(r'id="step-X-60".*?</tr>', page, re.S).group(0)
     assert "« Rappel » déposé dans l'e-Box le 3 décembre 2027" in x60
+    # Sent at 07:00 UTC (tests/portal/helpers.py), read back from SQLite without its zone:
+    # shown in Brussels time, as the e-Box (and its sandbox's view) shows it.
+    assert "08:00" in x60 and "07:00" not in x60
     assert "messageId msg-" in x60
     x35 = re.search(r'id="step-X-35".*?</tr>', page, re.S).group(0)
     assert "l'envoi a échoué (INVALID_INPUT)" in x35
