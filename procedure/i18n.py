@@ -50,6 +50,7 @@ from procedure.steps import Phase, StepKind, step
 
 __all__ = [
     "DOMAINS",
+    "FPS_PAGE",
     "KEYS",
     "LANGUAGES",
     "LOCALES",
@@ -124,6 +125,15 @@ class Translated:
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, check_language(lang))
+
+
+#: The FPS's own page on social elections, in each language: with the portal, the only page
+#: socelec sends an officer to (docs/procedure.md#the-fpss-pages-and-contact-addresses).
+FPS_PAGE = Translated(
+    fr="https://emploi.belgique.be/fr/themes/concertation-sociale/elections-sociales",
+    nl="https://werk.belgie.be/nl/themas/sociaal-overleg/sociale-verkiezingen",
+    de="https://beschaeftigung.belgien.be/de/themen/sozialer-dialog/sozialwahlen",
+)
 
 
 def placeholders(text: str) -> set[str]:

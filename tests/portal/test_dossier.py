@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date
 
+import pytest
 from icalendar import Calendar as ICalendar
 from sqlmodel import Session, select
 
@@ -13,6 +14,7 @@ from models.audit import AuditEvent
 from models.delivery import Delivery
 from models.portal import StepConfirmation
 from procedure import STEPS
+from procedure.i18n import FPS_PAGE
 from tests.portal.helpers import dossier_row, log_in, officer_dossier, post_form, text
 
 Y = date(2028, 5, 8)  # a Monday of the 2028 window; X = 8 Feb 2028, X−60 = 10 Dec 2027
@@ -233,3 +235,21 @@ def test_the_calendar_downloads_as_ics_in_the_page_language(client, engine):
     by_start = {str(e["summary"]): e.decoded("dtstart") for e in events}
     x_notice = next(s for s in by_start if s.startswith("Sociale verkiezingen CPBW X:"))
     assert by_start[x_notice] == date(2028, 2, 8)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+def test_the_calendar_links_to_the_portal_and_the_fps_page_in_its_language_only(
+    client, engine, language
+):
+    officer, url = logged_in(client, engine, language=language, election_day=Y)
+    events = ICalendar.from_ical(client.get(f"{url}/calendar.ics").content).walk("VEVENT")
+    assert len(events) == len(STEPS)
+    portal = f"https://testserver/dossiers/{officer.number}#step-"
+    for event in events:
+        code = str(event["UID"]).removeprefix(f"socelec-{officer.number}-").split("@")[0]
+        # Every property's value as an agenda reads it (unfolded, unescaped).
+        values = " ".join(str(value) for value in event.values())
+        links = set(re.findall(r"https?://\S+", values))
+        assert links == {f"{portal}{code}", FPS_PAGE[language]}, code
+        assert str(event["URL"]) == f"{portal}{code}"
+        assert FPS_PAGE[language] in str(event["DESCRIPTION"])
