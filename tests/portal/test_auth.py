@@ -410,6 +410,24 @@ def test_pages_speak_the_enterprises_language_and_the_switcher_overrides_it(
     assert f'<html lang="{other}">' in client.get(f"/dossiers/{officer.number}").text
 
 
+def test_the_browsers_language_comes_before_the_enterprises_and_the_choice_before_both(
+    client, engine
+):
+    french_browser = {"accept-language": "fr-BE,fr;q=0.9,en;q=0.8"}
+    officer = officer_dossier(engine, language="nl")
+    assert '<html lang="fr">' in client.get("/login", headers=french_browser).text
+    log_in(client, officer)
+    url = f"/dossiers/{officer.number}"
+    for page in (url, f"{url}/password", f"{url}/stop"):
+        assert '<html lang="fr">' in client.get(page, headers=french_browser).text, page
+    # A browser asking for none of fr/nl/de: the enterprise's language.
+    english = client.get(url, headers={"accept-language": "en-GB,en;q=0.9"})
+    assert '<html lang="nl">' in english.text
+    # The officer's choice wins over the browser.
+    client.get(f"/language/de?next={url}", headers=french_browser)
+    assert '<html lang="de">' in client.get(url, headers=french_browser).text
+
+
 def test_the_login_page_follows_the_browser_language(client):
     page = client.get("/login", headers={"accept-language": "de-BE;q=0.9, en;q=0.8, nl;q=0.5"})
     assert '<html lang="de">' in page.text and "Anmeldung" in page.text

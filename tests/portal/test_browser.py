@@ -153,6 +153,28 @@ def test_pages_work_without_javascript(one_backend, browser, app, campaign_codes
         context.close()
 
 
+def test_a_french_browser_keeps_french_after_logging_into_a_dutch_dossier(
+    one_backend, browser, app, engine
+):
+    from tests.portal.helpers import officer_dossier
+
+    officer = officer_dossier(engine, language="nl")
+    with running_portal(app) as base_url:
+        # locale sets the browser's Accept-Language, as a French-speaking officer's would.
+        context = browser.new_context(base_url=base_url, locale="fr-BE")
+        page = context.new_page()
+        page.goto("/login")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        page.get_by_label("Numéro de dossier").fill(officer.number)
+        page.get_by_label("Mot de passe").fill(officer.password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("link", name="Plus tard : aller au dossier").click()
+        page.wait_for_url(re.compile(rf"/dossiers/{officer.number}$"))
+        assert page.locator("html").get_attribute("lang") == "fr"  # not the company's Dutch
+        assert page.get_by_role("heading", name="Votre dossier").is_visible()
+        context.close()
+
+
 def test_an_officer_declares_a_partial_stop(page, engine, clock):
     from tests.portal.helpers import officer_dossier
 
