@@ -100,6 +100,7 @@ def login(
             {"password": t("login.invalid")},
             status_code=401 if result.locked_until is None else 423,
             locked_until=result.locked_until,
+            last_try=result.last_try,
         )
     dossier = result.dossier
     old_token = request.session.get(SESSION_TOKEN_KEY)

@@ -224,6 +224,26 @@ def test_wrong_passwords_lock_the_dossier_in_the_database_until_a_stated_time(
     assert actions[-1] == "portal.login"
 
 
+LAST_TRY = "au prochain mot de passe erroné, ce dossier sera verrouillé"
+
+
+@pytest.mark.parametrize("threshold", [5, 3])
+def test_the_try_before_the_lockout_warns_that_the_next_one_locks(engine, clock, threshold):
+    settings = PortalSettings(lockout_threshold=threshold)
+    with TestClient(create_app(settings, clock=clock), base_url="https://testserver") as client:
+        officer = officer_dossier(engine)
+        unknown = Officer(0, unknown_number(), "WRONG-WRONG-WRONG")
+        for who in (officer, unknown):  # a number that does not exist warns the same
+            answers = [log_in(client, who, password="WRONG-WRONG-WRONG") for _ in range(threshold)]
+            warned = [LAST_TRY in text(answer) for answer in answers]
+            assert warned == [False] * (threshold - 2) + [True, False], who.number
+            assert [a.status_code for a in answers[-2:]] == [401, 423]
+        # After a lock ends, the next series warns before it locks again.
+        clock.advance(minutes=settings.lockout_minutes + 1)
+        answers = [log_in(client, officer, password="WRONG-WRONG-WRONG") for _ in range(threshold)]
+        assert [LAST_TRY in text(a) for a in answers] == [False] * (threshold - 2) + [True, False]
+
+
 def test_each_new_series_of_failures_locks_longer(client, engine, clock, portal_settings):
     officer = officer_dossier(engine)
     for _ in range(portal_settings.lockout_threshold):
