@@ -5,6 +5,7 @@ dossier's own (with a day Y) or the window's span (without one).
 """
 
 import hashlib
+import re
 from datetime import date
 
 import pytest
@@ -124,6 +125,20 @@ def test_a_deadline_on_a_non_working_day_shows_the_legal_and_the_effective_date(
     text = pdf_text(render_batch("reminder-X+14", [ctx])[0].pdf)
     assert "au plus tard le vendredi 25 février 2028" in text
     assert "Date légale : samedi 26 février 2028" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("fr", "Rappel X : Affichage de l'avis annonçant la date des élections"),
+        ("nl", "Herinnering X: Aanplakking van het bericht met de datum van de verkiezingen"),
+        ("de", "Erinnerung X: Aushang der Bekanntmachung des Wahldatums"),
+    ],
+)
+def test_a_reminders_title_names_its_step_once(lang, title):
+    text = pdf_text(render_batch("reminder-X", [context(1, language=lang)])[0].pdf)
+    assert title in text
+    assert not re.search(r"(Rappel|Herinnering|Erinnerung) X ?: (Jour|Dag|Tag) X", text)
 
 
 def test_a_phase_notice_says_when_the_phase_starts():
