@@ -158,15 +158,18 @@ class DossierDates:
             last=self._format(last.effective_date, fmt),
         )
 
-    def short(self, code: str) -> str:
-        """The date (or span) in a table cell: "14/03/2028" or "14/03/2028 – 27/03/2028"."""
+    def cell(self, code: str) -> str:
+        """The date (or span) in a table cell: "14 mars 2028" or "14 mars 2028 – 27 mars
+        2028", in the long format every other date of the letters and the portal uses, so a
+        reader meets one form of date (not "14/03/28" beside "14 mars 2028"). A span wraps
+        at its dash only: the spaces inside a date do not break."""
         first, last = self.earliest.entry(code), self.latest.entry(code)
-        text = self._format(first.effective_date, "short")
+        days = [first.effective_date]
         if first.step.kind is StepKind.period and first.period_end is not None:
-            text += f" – {self._format(last.period_end or first.period_end, 'short')}"
+            days.append(last.period_end or first.period_end)
         elif not self.y_chosen:
-            text += f" – {self._format(last.effective_date, 'short')}"
-        return text
+            days.append(last.effective_date)
+        return " – ".join(self._format(day, "long").replace(" ", "\u00a0") for day in days)
 
     def moved_note(self, code: str) -> str:
         """Why the effective date differs from the legal one, or "" when it does not."""

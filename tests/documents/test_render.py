@@ -30,6 +30,7 @@ from tests.documents.conftest import (
     ELECTION_DAY,
     PASSWORD_SHAPE,
     context,
+    dates_in_another_form,
     pdf_text,
     read_every_page,
 )
@@ -139,6 +140,20 @@ def test_a_reminders_title_names_its_step_once(lang, title):
     text = pdf_text(render_batch("reminder-X", [context(1, language=lang)])[0].pdf)
     assert title in text
     assert not re.search(r"(Rappel|Herinnering|Erinnerung) X ?: (Jour|Dag|Tag) X", text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    "code", ["phase-pre_procedure", "phase-candidacy", "reminder-X-35", "access-code"]
+)
+def test_every_date_of_a_letter_is_written_one_way(lang, code):
+    password = generate_password() if code == "access-code" else None
+    contexts = [
+        context(1, language=lang, election_day=ELECTION_DAY, password=password),
+        context(2, language=lang, password=password),  # without Y: spans of dates
+    ]
+    for document in render_batch(code, contexts):
+        assert dates_in_another_form(pdf_text(document.pdf), lang) == []
 
 
 def test_a_phase_notice_says_when_the_phase_starts():

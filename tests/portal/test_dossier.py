@@ -15,6 +15,7 @@ from models.delivery import Delivery
 from models.portal import StepConfirmation
 from procedure import STEPS
 from procedure.i18n import FPS_PAGE
+from tests.documents.conftest import dates_in_another_form
 from tests.portal.helpers import dossier_row, log_in, officer_dossier, post_form, text
 
 Y = date(2028, 5, 8)  # a Monday of the 2028 window; X = 8 Feb 2028, X−60 = 10 Dec 2027
@@ -253,3 +254,21 @@ def test_the_calendar_links_to_the_portal_and_the_fps_page_in_its_language_only(
         assert links == {f"{portal}{code}", FPS_PAGE[language]}, code
         assert str(event["URL"]) == f"{portal}{code}"
         assert FPS_PAGE[language] in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+def test_every_date_and_time_of_the_dossier_page_is_written_one_way(
+    client, engine, clock, language
+):
+    officer, url = logged_in(
+        client,
+        engine,
+        language=language,
+        election_day=Y,
+        deliveries=(("access-code", "access-code", "sent"), ("reminder-X-60", "X-60", "sent")),
+    )
+    on_day(client, clock, officer, date(2028, 1, 10))
+    page = text(client.get(url))
+    moment = {"fr": "3 décembre 2027 à 08:00", "nl": "3 december 2027 om 08:00"}
+    assert moment.get(language, "3. Dezember 2027 um 08:00 Uhr") in page
+    assert dates_in_another_form(page, language) == []
