@@ -74,7 +74,6 @@ def message_text(note: MessageNote, t: Translator) -> str:
         **{
             "kind": kind_label(note.kind, t) if note.kind else "",
             "at": note.at,
-            "message_id": note.message_id or "—",
             "error": note.error or "—",
             "day": note.due_from,
         },
