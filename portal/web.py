@@ -14,7 +14,15 @@ from portal.errors import RuleError
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, Translator, format_moment, negotiate
 from portal.i18n import format_date as _format_date
 from procedure import CalendarEntry
-from procedure.i18n import KEYS, display_code, phase_name, step_action, step_title, when_phrase
+from procedure.i18n import (
+    FPS_EMAIL,
+    KEYS,
+    display_code,
+    phase_name,
+    step_action,
+    step_title,
+    when_phrase,
+)
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 FLASH_KEY = "flash"
@@ -90,6 +98,7 @@ def render(
             "csrf_token": csrf_token(request) if "session" in request.scope else "",
             "officer": getattr(request.state, "dossier", None),
             "as_of": request.app.state.settings.as_of,
+            "fps_email": FPS_EMAIL[lang],
             "flashes": flashes,
             "format_date": lambda day, lang, fmt="full": _format_date(day, lang, fmt),
             "format_moment": format_moment,

@@ -50,6 +50,7 @@ from procedure.steps import Phase, StepKind, step
 
 __all__ = [
     "DOMAINS",
+    "FPS_EMAIL",
     "FPS_PAGE",
     "KEYS",
     "LANGUAGES",
@@ -133,6 +134,13 @@ FPS_PAGE = Translated(
     fr="https://emploi.belgique.be/fr/themes/concertation-sociale/elections-sociales",
     nl="https://werk.belgie.be/nl/themas/sociaal-overleg/sociale-verkiezingen",
     de="https://beschaeftigung.belgien.be/de/themen/sozialer-dialog/sozialwahlen",
+)
+#: Where an officer writes to the FPS about social elections (same section). No German
+#: address was found: the German pages give the French one, on purpose.
+FPS_EMAIL = Translated(
+    fr="elections.sociales@emploi.belgique.be",
+    nl="sociale.verkiezingen@werk.belgie.be",
+    de="elections.sociales@emploi.belgique.be",  # NOT FOUND in German: the French address
 )
 
 

@@ -14,7 +14,7 @@ from models.credentials import dossier_number
 from models.dossier import Dossier
 from portal.app import SESSION_COOKIE, create_app
 from portal.settings import PortalSettings
-from procedure.i18n import label
+from procedure.i18n import FPS_EMAIL, label
 from tests.portal.helpers import (
     Officer,
     csrf_of,
@@ -446,6 +446,24 @@ def test_the_browsers_language_comes_before_the_enterprises_and_the_choice_befor
     # The officer's choice wins over the browser.
     client.get(f"/language/de?next={url}", headers=french_browser)
     assert '<html lang="de">' in client.get(url, headers=french_browser).text
+
+
+@pytest.mark.parametrize(
+    ("language", "address"),
+    [
+        ("fr", "elections.sociales@emploi.belgique.be"),
+        ("nl", "sociale.verkiezingen@werk.belgie.be"),
+        # docs/procedure.md#the-fpss-pages-and-contact-addresses: no German address found.
+        ("de", "elections.sociales@emploi.belgique.be"),
+    ],
+)
+def test_every_page_tells_whom_to_write_to(client, engine, language, address):
+    officer = officer_dossier(engine, language=language)
+    link = f'<a href="mailto:{address}">{address}</a>'
+    assert link in client.get("/login", headers={"accept-language": language}).text
+    log_in(client, officer)
+    assert link in client.get(f"/dossiers/{officer.number}").text
+    assert FPS_EMAIL[language] == address
 
 
 def test_the_login_page_follows_the_browser_language(client):
