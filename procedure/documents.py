@@ -118,9 +118,10 @@ class DocumentKind:
 
     def file_name(self, lang: str, dossier_number: str) -> str:
         """An ASCII file name for the e-Box attachment: its title there
-        (docs/ebox.md#restrictions)."""
+        (docs/ebox.md#restrictions), every word of it in ``lang`` ("fase-aankondiging-…")."""
         suffix = f"-{self.step.code}" if self.step is not None else ""
-        suffix += f"-{self.phase.value}" if self.phase is not None else ""
+        if self.phase is not None:
+            suffix += "-" + label(f"file_phase.{self.phase.value}", lang)
         stem = label(f"file_stem.{self.family}", lang)
         name = f"{stem}{suffix}-{dossier_number}.pdf"
         return name.replace("+", "plus")[:FILE_NAME_MAX_CHARS]

@@ -67,6 +67,21 @@ def test_subjects_and_file_names_fit_the_ebox_limits(lang):
         assert "+" not in name
 
 
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("fr", "phase-annonce-28-CPPT-000412-51.pdf"),
+        ("nl", "fase-aankondiging-28-CPPT-000412-51.pdf"),
+        ("de", "phase-ankuendigung-28-CPPT-000412-51.pdf"),
+    ],
+)
+def test_a_file_name_is_in_the_letters_language_only(lang, name):
+    assert KINDS["phase-announcement"].file_name(lang, "28-CPPT-000412-51") == name
+    for k in KINDS.values():
+        if k.phase is not None and lang != "fr":
+            assert k.phase.value not in k.file_name(lang, "28-CPPT-000412-51"), k.code
+
+
 def test_a_subject_names_the_dossier_but_never_a_password():
     subject = ACCESS_CODE.subject(
         "nl", edition_year=2028, dossier_number="28-CE-000007-42", body="CE"
