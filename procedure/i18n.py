@@ -36,6 +36,7 @@ FPS before the 2028 campaign.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,7 @@ __all__ = [
     "step_action",
     "step_title",
     "translated",
+    "unit_label",
     "when_phrase",
 ]
 
@@ -265,6 +267,16 @@ def label(key: str, lang: str, **values: Any) -> str:
 def display_code(code: str) -> str:
     """A step code as printed: the minus sign (U+2212) the sources use instead of a hyphen."""
     return step(code).code.replace("-", "\u2212")
+
+
+def unit_label(name: str, code: str, unit_names: Iterable[str] = ()) -> str:
+    """A technical unit as the letters and the portal name it: its name, with the registry's
+    code of the unit ("Vestiging Leuven (2)") only where another unit of the enterprise
+    (``unit_names``: the names of all its units) bears the same name, case and spaces aside.
+    The code is the enterprise's own numbering, which tells the officer nothing otherwise."""
+    looks = " ".join(name.split()).casefold()
+    alike = sum(" ".join(other.split()).casefold() == looks for other in unit_names)
+    return f"{name} ({code})" if alike > 1 else name
 
 
 def step_title(code: str, lang: str) -> str:

@@ -34,7 +34,7 @@ from portal.web import flash, form_errors, render, translator
 from procedure import STEPS, compute_calendar, step
 from procedure.documents import DocumentKind
 from procedure.documents import kind as document_kind
-from procedure.i18n import body_abbreviation, body_name
+from procedure.i18n import body_abbreviation, body_name, unit_label
 
 router = APIRouter(tags=["dossier"])
 
@@ -128,6 +128,9 @@ def dossier_page(
         dossier=dossier,
         edition=edition,
         unit=unit,
+        unit_label=unit_label(
+            unit.name, unit.code, [u.name for u in unit.enterprise.technical_units]
+        ),
         enterprise=unit.enterprise,
         enterprise_number=format_enterprise_number(unit.enterprise.enterprise_number),
         body_name=body_name(dossier.body, t.lang),

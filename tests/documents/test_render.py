@@ -9,8 +9,10 @@ import re
 from datetime import date
 
 import pytest
+from sqlmodel import Session
 
 from models.credentials import generate_password
+from models.dossier import Dossier
 from procedure.documents import KINDS, Family
 from procedure.i18n import (
     LANGUAGES,
@@ -23,7 +25,7 @@ from procedure.i18n import (
     step_action,
     step_title,
 )
-from templates.context import DossierDates
+from templates.context import DossierDates, load_contexts
 from templates.render import RenderError, render_batch
 from tests.documents.conftest import (
     EDITION,
@@ -34,6 +36,7 @@ from tests.documents.conftest import (
     pdf_text,
     read_every_page,
 )
+from tests.portal.helpers import officer_dossier
 
 # Words that only the right language's letter contains: a template falling back to another
 # language fails here.
@@ -154,6 +157,26 @@ def test_every_date_of_a_letter_is_written_one_way(lang, code):
     ]
     for document in render_batch(code, contexts):
         assert dates_in_another_form(pdf_text(document.pdf), lang) == []
+
+
+def test_the_unit_is_named_as_in_the_portal_with_its_code_only_to_tell_it_apart(engine):
+    leuven = officer_dossier(engine, language="nl", unit_name="Vestiging Leuven")
+    gent = officer_dossier(engine, same_enterprise_as=leuven, unit_name="Vestiging Gent")
+
+    def letters(*officers):
+        with Session(engine) as session:
+            contexts = load_contexts(session, [o.dossier_id for o in officers])
+            codes = [session.get(Dossier, o.dossier_id).technical_unit.code for o in officers]
+        documents = render_batch("reminder-X-35", contexts)
+        return [pdf_text(d.pdf) for d in documents], codes
+
+    (first, second), (code, _) = letters(leuven, gent)
+    assert "Technische bedrijfseenheid Vestiging Leuven, Rue de la Gare 12" in first
+    assert f"({code})" not in first and "Vestiging Gent, Rue de la Gare 12" in second
+    twin = officer_dossier(engine, same_enterprise_as=leuven, unit_name="Vestiging Leuven")
+    (first, second), (code, twin_code) = letters(leuven, twin)
+    assert f"Vestiging Leuven ({code}), Rue de la Gare 12" in first
+    assert f"Vestiging Leuven ({twin_code}), Rue de la Gare 12" in second
 
 
 def test_a_phase_notice_says_when_the_phase_starts():

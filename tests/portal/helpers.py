@@ -63,11 +63,14 @@ def officer_dossier(
     deliveries: tuple[tuple[str, str, str], ...] = (),
     name: str = "Dupont Logistique SA",
     same_unit_as: Officer | None = None,
+    same_enterprise_as: Officer | None = None,
+    unit_name: str | None = None,
 ) -> Officer:
     """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state),
     with the subject the e-Box got for those it accepted (sent, non-digital), as the delivery
     task records it. ``same_unit_as``: the other body of that officer's technical unit,
-    instead of a new one."""
+    instead of a new one; ``same_enterprise_as``: a new unit (named ``unit_name``) of that
+    officer's enterprise."""
     password = generate_password()
     serial = next(_serial)
     with Session(engine) as session:
@@ -75,20 +78,25 @@ def officer_dossier(
         if same_unit_as is not None:
             unit = session.get(Dossier, same_unit_as.dossier_id).technical_unit
         else:
-            base = 2_000_000 + serial
-            enterprise = Enterprise(
-                enterprise_number=f"{base:08d}{97 - base % 97:02d}",
-                name=name,
-                language=language,
-                street="Rue de la Gare 12",
-                postal_code="4000",
-                city="Liège",
-            )
+            if same_enterprise_as is not None:
+                enterprise = session.get(
+                    Dossier, same_enterprise_as.dossier_id
+                ).technical_unit.enterprise
+            else:
+                base = 2_000_000 + serial
+                enterprise = Enterprise(
+                    enterprise_number=f"{base:08d}{97 - base % 97:02d}",
+                    name=name,
+                    language=language,
+                    street="Rue de la Gare 12",
+                    postal_code="4000",
+                    city="Liège",
+                )
             blue, white, young, cadre = workers
             unit = TechnicalUnit(
                 enterprise=enterprise,
                 code=f"U{serial}",
-                name=f"Siège {serial}",
+                name=unit_name or f"Siège {serial}",
                 street="Rue de la Gare 12",
                 postal_code="4000",
                 city="Liège",

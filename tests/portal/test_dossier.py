@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from models.audit import AuditEvent
 from models.delivery import Delivery
+from models.dossier import Dossier
 from models.portal import StepConfirmation
 from procedure import STEPS
 from procedure.i18n import FPS_PAGE
@@ -40,6 +41,29 @@ def test_the_page_names_the_company_unit_body_and_edition(client, engine):
     assert "conseil d'entreprise (CE)" in page
     assert "2028 – période électorale provisoire" in page
     assert "Vous utilisez encore le mot de passe de la lettre" in page
+
+
+def unit_of(engine, officer) -> tuple[str, str]:
+    """The name and code of the officer's technical unit."""
+    with Session(engine) as session:
+        unit = session.get(Dossier, officer.dossier_id).technical_unit
+        return unit.name, unit.code
+
+
+def test_the_unit_is_named_as_in_the_letters_with_its_code_only_to_tell_it_apart(client, engine):
+    leuven = officer_dossier(engine, language="nl", unit_name="Vestiging Leuven")
+    gent = officer_dossier(engine, same_enterprise_as=leuven, unit_name="Vestiging Gent")
+    for officer in (leuven, gent):
+        assert log_in(client, officer).status_code == 303
+        name, _ = unit_of(engine, officer)
+        assert f"<dd>{name}, Rue de la Gare 12" in text(client.get(f"/dossiers/{officer.number}"))
+    # A second "Vestiging Leuven" of the same enterprise: now the code tells them apart.
+    twin = officer_dossier(engine, same_enterprise_as=leuven, unit_name="vestiging  leuven")
+    for officer in (leuven, twin):
+        assert log_in(client, officer).status_code == 303
+        name, code = unit_of(engine, officer)
+        page = text(client.get(f"/dossiers/{officer.number}"))
+        assert f"<dd>{name} ({code}), Rue de la Gare 12" in page
 
 
 def test_choosing_y_recalculates_the_calendar(client, engine):
