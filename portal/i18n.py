@@ -14,12 +14,12 @@ enterprise's language (``Enterprise.language``, the language of its letters), el
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_time
 
-from portal.clock import BRUSSELS
+from portal.clock import BRUSSELS, as_utc
 from procedure.i18n import LANGUAGES, LOCALES, format_date, label
 
 #: Each language named in itself, for the switcher.
@@ -49,7 +49,7 @@ def format_moment(moment: datetime, lang: str) -> str:
     """A point in time in Brussels time, e.g. "8 mai 2028 à 14:05", "8. Mai 2028 um 14:05 Uhr":
     the date as every other date of the portal and the letters (Babel's long format, so one
     form per language), then the time. A moment without its zone (SQLite) is in UTC."""
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BRUSSELS)
+    local = as_utc(moment).astimezone(BRUSSELS)
     return label(
         "moment",
         lang,
