@@ -280,7 +280,7 @@ def unit_label(name: str, code: str, unit_names: Iterable[str] = ()) -> str:
 
 
 def step_title(code: str, lang: str) -> str:
-    """The step's short title ("Jour X : affichage de l'avis …") in ``lang``."""
+    """The step's short title ("Affichage de l'avis annonçant …") in ``lang``."""
     return label(f"step_title.{step(code).code}", lang)
 
 

@@ -264,7 +264,7 @@ def load_contexts(
         raise ContextError(f"dossier_id: no dossier with id {', '.join(map(str, missing))}")
     # The names of every unit of these enterprises, for the units that share one.
     unit_names: dict[int, list[str]] = {}
-    enterprise_ids = {row[2].id for row in rows}
+    enterprise_ids = sorted({row[2].id for row in rows})
     for enterprise_id, name in session.exec(
         select(TechnicalUnit.enterprise_id, TechnicalUnit.name).where(
             TechnicalUnit.enterprise_id.in_(enterprise_ids)  # type: ignore[union-attr]
