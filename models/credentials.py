@@ -30,12 +30,20 @@ assert PASSWORD_BITS >= 72, PASSWORD_BITS  # noqa: S101 - a design invariant, ch
 
 BODY_CODES = {"CPPT": 1, "CE": 2}
 DOSSIER_NUMBER_RE = re.compile(r"^(\d{2})-(CPPT|CE)-(\d{6})-(\d{2})$")
+# The same four parts once separators are gone: the parts have fixed widths and the body is
+# letters between digits, so the number reads the same whatever was typed between them.
+_COMPACT_RE = re.compile(r"^(\d{2})(CPPT|CE)(\d{6})(\d{2})$")
+_SEPARATORS_RE = re.compile(r"[^0-9A-Z]")
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
 
 
 class DossierNumberError(ValueError):
     pass
+
+
+class DossierNumberCheckError(DossierNumberError):
+    """A dossier number of the right form whose check digits do not match: a typo."""
 
 
 def _check_digits(year: int, body: str, serial: int) -> int:
@@ -52,16 +60,35 @@ def dossier_number(year: int, body: str, serial: int) -> str:
 
 
 def normalise_dossier_number(text: str) -> str:
-    """Accept what people type (spaces, lower case, dots) and return the canonical number."""
-    return re.sub(r"[\s.]", "", text).upper()
+    """The canonical number (``28-CPPT-000412-51``) for what people type: any case, with or
+    without spaces, dashes or dots (the access-code letter says so). Text that has not the
+    number's form comes back upper-cased without separators, so it never matches a dossier."""
+    compact = _SEPARATORS_RE.sub("", text.upper())
+    match = _COMPACT_RE.match(compact)
+    return "-".join(match.groups()) if match else compact
+
+
+def check_dossier_number(text: str) -> str:
+    """The canonical number for ``text``; :class:`DossierNumberCheckError` when only its check
+    digits are wrong, :class:`DossierNumberError` when it has not the number's form."""
+    number = normalise_dossier_number(text)
+    match = DOSSIER_NUMBER_RE.match(number)
+    if not match or int(match[3]) == 0:
+        raise DossierNumberError(f"dossier_number: {text!r} is not of the form 28-CPPT-000412-51")
+    year, body, serial, check = match.groups()
+    if _check_digits(int(year), body, int(serial)) != int(check):
+        raise DossierNumberCheckError(
+            f"dossier_number: the check digits of {number} do not match (a typo?)"
+        )
+    return number
 
 
 def is_valid_dossier_number(text: str) -> bool:
-    match = DOSSIER_NUMBER_RE.match(normalise_dossier_number(text))
-    if not match:
+    try:
+        check_dossier_number(text)
+    except DossierNumberError:
         return False
-    year, body, serial, check = match.groups()
-    return int(serial) > 0 and _check_digits(int(year), body, int(serial)) == int(check)
+    return True
 
 
 def generate_password() -> str:

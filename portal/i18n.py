@@ -7,9 +7,9 @@ portal and the letters word them the same way. A missing translation stops the p
 import (:class:`procedure.i18n.CatalogueError`); ``tests/i18n`` checks that every key the
 templates and the code use exists.
 
-Language of a page: the officer's choice (the switcher, kept in the session), else the
-enterprise's language (``Enterprise.language``), else the browser's Accept-Language, else
-French.
+Language of a page (:func:`portal.web.page_language`): the officer's choice (the switcher,
+kept in the session), else the browser's Accept-Language among fr/nl/de, else the
+enterprise's language (``Enterprise.language``, the language of its letters), else French.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import format_time
 
-from portal.clock import BRUSSELS
+from portal.clock import BRUSSELS, as_utc
 from procedure.i18n import LANGUAGES, LOCALES, format_date, label
 
 #: Each language named in itself, for the switcher.
@@ -46,12 +46,21 @@ class Translator:
 
 
 def format_moment(moment: datetime, lang: str) -> str:
-    """A point in time in Brussels time, e.g. "8 mai 2028 à 14:05"."""
-    return format_datetime(moment, "d MMMM y, HH:mm", tzinfo=BRUSSELS, locale=LOCALES[lang])
+    """A point in time in Brussels time, e.g. "8 mai 2028 à 14:05", "8. Mai 2028 um 14:05 Uhr":
+    the date as every other date of the portal and the letters (Babel's long format, so one
+    form per language), then the time. A moment without its zone (SQLite) is in UTC."""
+    local = as_utc(moment).astimezone(BRUSSELS)
+    return label(
+        "moment",
+        lang,
+        day=format_date(local.date(), lang, "long"),
+        time=format_time(local, "HH:mm", locale=LOCALES[lang]),
+    )
 
 
-def negotiate(accept_language: str | None) -> str:
-    """The best of fr/nl/de for an Accept-Language header (RFC 9110 § 12.5.4), else French.
+def negotiate(accept_language: str | None) -> str | None:
+    """The best of fr/nl/de for an Accept-Language header (RFC 9110 § 12.5.4), or None when
+    it asks for none of them.
 
     Hand-written because no dependency of socelec parses the header (Babel negotiates from a
     ready list; Werkzeug's parser would be a new dependency for ten lines).
@@ -68,4 +77,4 @@ def negotiate(accept_language: str | None) -> str:
         primary = tag.strip().lower().split("-")[0]
         if primary in LANGUAGES and quality > 0:
             ranked.append((-quality, position, primary))
-    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+    return min(ranked)[2] if ranked else None

@@ -8,7 +8,9 @@
   and holds across portal processes; the increment is one UPDATE … RETURNING, so two processes
   failing at once both count;
 - unknown numbers lock after the same number of failures (in memory), so the lockout message
-  does not reveal which numbers exist either;
+  does not reveal which numbers exist either; the warning that the next wrong password locks
+  (the officer may be typing a password a colleague has since changed) comes on the same
+  try for both;
 - a per-client-address ceiling on failed attempts (``portal.throttle``).
 """
 
@@ -38,11 +40,13 @@ def _dummy_hash() -> str:
 @dataclass(frozen=True)
 class LoginResult:
     """Exactly one of: the dossier (success), a lock's end, the address's retry time, or
-    nothing at all (a wrong pair, reported with the generic message)."""
+    nothing at all (a wrong pair, reported with the generic message). ``last_try``: a wrong
+    pair after which one more wrong password locks the dossier."""
 
     dossier: Dossier | None = None
     locked_until: datetime | None = None
     retry_at: datetime | None = None
+    last_try: bool = False
 
 
 class LoginGuard:
@@ -122,7 +126,10 @@ class LoginGuard:
             )
         db.commit()
         db.refresh(dossier)
-        return LoginResult(locked_until=until)
+        threshold = self.settings.lockout_threshold
+        return LoginResult(
+            locked_until=until, last_try=until is None and (failures + 1) % threshold == 0
+        )
 
     def _unknown(
         self, db: Session, number: str, password: str, *, ip: str, now: datetime
@@ -135,4 +142,6 @@ class LoginGuard:
         self.per_address.failed(ip)
         audit.record(db, "login_failed", dossier_number=number, ip=ip, known=False)
         db.commit()
-        return LoginResult(locked_until=None if wait is None else now + wait)
+        if wait is not None:
+            return LoginResult(locked_until=now + wait)
+        return LoginResult(last_try=self.unknown_numbers.remaining(number) == 1)

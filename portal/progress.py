@@ -12,8 +12,12 @@ Each step of the computed calendar gets a status for the officer:
 
 Reminder steps (``Step.reminder``) are the employer's acts the FPS writes about, hence the
 ones the officer confirms. For them, the FPS's message is shown too: when it was delivered to
-the e-Box, its kind and the e-Box messageId, or why there is none (not yet due, non-digital
-recipient sent by post, failed, rejected, stopped).
+the e-Box and its kind, or why there is none (not yet due, non-digital recipient sent by post,
+failed, rejected, stopped), with the subject it bears in the e-Box
+once the e-Box has it (``Delivery.subject``, as published: the officer searches the e-Box for
+that text, in the letter's language, whatever the page's). The e-Box's messageId is not
+shown: it means nothing to an officer; staff find it in the outbox row
+(``Delivery.message_id``) and its ``delivery.sent`` audit event.
 """
 
 from __future__ import annotations
@@ -69,9 +73,11 @@ class MessageNote:
     reason: str
     kind: str | None = None
     at: datetime | None = None
-    message_id: str | None = None
     error: str | None = None
     due_from: date | None = None
+    #: The subject in the e-Box and its language; None until the e-Box accepted the message.
+    subject: str | None = None
+    language: str | None = None
 
 
 _REASON_BY_STATE = {
@@ -93,8 +99,9 @@ def delivery_note(delivery: Delivery) -> MessageNote:
         reason=_REASON_BY_STATE[delivery.state],
         kind=delivery.document_kind,
         at=delivery.sent_at or delivery.rendered_at or delivery.created_at,
-        message_id=delivery.message_id,
         error=error,
+        subject=delivery.subject,
+        language=delivery.language or None,
     )
 
 

@@ -31,6 +31,10 @@ class FailureThrottle:
         reset = self._limiter.get_window_stats(self._item, self._namespace, key).reset_time
         return timedelta(seconds=max(reset - time.time(), 1))
 
+    def remaining(self, key: str) -> int:
+        """Failures ``key`` may still make before it is blocked."""
+        return self._limiter.get_window_stats(self._item, self._namespace, key).remaining
+
     def failed(self, key: str) -> None:
         self._limiter.hit(self._item, self._namespace, key)
 

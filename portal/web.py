@@ -11,10 +11,18 @@ from starlette.responses import HTMLResponse
 
 from portal.csrf import csrf_token
 from portal.errors import RuleError
-from portal.i18n import LANGUAGE_NAMES, Translator, format_moment, negotiate
+from portal.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, Translator, format_moment, negotiate
 from portal.i18n import format_date as _format_date
 from procedure import CalendarEntry
-from procedure.i18n import KEYS, display_code, phase_name, step_action, step_title, when_phrase
+from procedure.i18n import (
+    FPS_EMAIL,
+    KEYS,
+    display_code,
+    phase_name,
+    step_action,
+    step_title,
+    when_phrase,
+)
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 FLASH_KEY = "flash"
@@ -27,14 +35,22 @@ def _session(request: Request) -> dict:
 
 
 def page_language(request: Request) -> str:
-    """The officer's choice, else the enterprise's language, else the browser's."""
+    """The officer's choice, else the browser's language, else the enterprise's, else French.
+
+    The browser's comes before the enterprise's: it is the language of the person at the
+    screen, the same before and after login, while the enterprise's language is the one of its
+    letters (docs/ebox.md#one-language), which the portal does not change.
+    """
     chosen = _session(request).get(LANGUAGE_KEY)
     if chosen in LANGUAGE_NAMES:
         return chosen
+    browser_language = negotiate(request.headers.get("accept-language"))
+    if browser_language is not None:
+        return browser_language
     enterprise_language = getattr(request.state, "enterprise_language", None)
     if enterprise_language in LANGUAGE_NAMES:
         return enterprise_language
-    return negotiate(request.headers.get("accept-language"))
+    return DEFAULT_LANGUAGE
 
 
 def translator(request: Request) -> Translator:
@@ -82,6 +98,7 @@ def render(
             "csrf_token": csrf_token(request) if "session" in request.scope else "",
             "officer": getattr(request.state, "dossier", None),
             "as_of": request.app.state.settings.as_of,
+            "fps_email": FPS_EMAIL[lang],
             "flashes": flashes,
             "format_date": lambda day, lang, fmt="full": _format_date(day, lang, fmt),
             "format_moment": format_moment,

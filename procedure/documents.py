@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from procedure.i18n import display_code, label, phase_name, step_title
+from procedure.i18n import body_abbreviation, display_code, label, phase_name, step_title
 from procedure.steps import STEPS, Phase, Step
 
 __all__ = [
@@ -96,14 +96,16 @@ class DocumentKind:
 
     def subject(self, lang: str, *, edition_year: int, dossier_number: str, body: str) -> str:
         """The e-Box subject in ``lang``: no secret (subjects are listed and searchable,
-        docs/ebox.md#security-levels), at most 400 characters."""
+        docs/ebox.md#security-levels), at most 400 characters. ``body`` is the dossier's body
+        (CPPT or CE); the subject writes it as the letter does (CPBW/OR in Dutch, AGS/BR in
+        German), so the subject, the letter and the portal name it alike."""
         code = display_code(self.step.code) if self.step is not None else ""
         text = label(
             f"subject.{self.family}",
             lang,
             year=edition_year,
             dossier=dossier_number,
-            body=body,
+            body=body_abbreviation(body, lang),
             code=code,
             title=self.title(lang),
         )
@@ -116,9 +118,10 @@ class DocumentKind:
 
     def file_name(self, lang: str, dossier_number: str) -> str:
         """An ASCII file name for the e-Box attachment: its title there
-        (docs/ebox.md#restrictions)."""
+        (docs/ebox.md#restrictions), every word of it in ``lang`` ("fase-aankondiging-…")."""
         suffix = f"-{self.step.code}" if self.step is not None else ""
-        suffix += f"-{self.phase.value}" if self.phase is not None else ""
+        if self.phase is not None:
+            suffix += "-" + label(f"file_phase.{self.phase.value}", lang)
         stem = label(f"file_stem.{self.family}", lang)
         name = f"{stem}{suffix}-{dossier_number}.pdf"
         return name.replace("+", "plus")[:FILE_NAME_MAX_CHARS]

@@ -36,6 +36,7 @@ FPS before the 2028 campaign.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,8 @@ from procedure.steps import Phase, StepKind, step
 
 __all__ = [
     "DOMAINS",
+    "FPS_EMAIL",
+    "FPS_PAGE",
     "KEYS",
     "LANGUAGES",
     "LOCALES",
@@ -72,6 +75,7 @@ __all__ = [
     "step_action",
     "step_title",
     "translated",
+    "unit_label",
     "when_phrase",
 ]
 
@@ -124,6 +128,22 @@ class Translated:
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, check_language(lang))
+
+
+#: The FPS's own page on social elections, in each language: with the portal, the only page
+#: socelec sends an officer to (docs/procedure.md#the-fpss-pages-and-contact-addresses).
+FPS_PAGE = Translated(
+    fr="https://emploi.belgique.be/fr/themes/concertation-sociale/elections-sociales",
+    nl="https://werk.belgie.be/nl/themas/sociaal-overleg/sociale-verkiezingen",
+    de="https://beschaeftigung.belgien.be/de/themen/sozialer-dialog/sozialwahlen",
+)
+#: Where an officer writes to the FPS about social elections (same section). No German
+#: address was found: the German pages give the French one, on purpose.
+FPS_EMAIL = Translated(
+    fr="elections.sociales@emploi.belgique.be",
+    nl="sociale.verkiezingen@werk.belgie.be",
+    de="elections.sociales@emploi.belgique.be",  # NOT FOUND in German: the French address
+)
 
 
 def placeholders(text: str) -> set[str]:
@@ -249,8 +269,18 @@ def display_code(code: str) -> str:
     return step(code).code.replace("-", "\u2212")
 
 
+def unit_label(name: str, code: str, unit_names: Iterable[str] = ()) -> str:
+    """A technical unit as the letters and the portal name it: its name, with the registry's
+    code of the unit ("Vestiging Leuven (2)") only where another unit of the enterprise
+    (``unit_names``: the names of all its units) bears the same name, case and spaces aside.
+    The code is the enterprise's own numbering, which tells the officer nothing otherwise."""
+    looks = " ".join(name.split()).casefold()
+    alike = sum(" ".join(other.split()).casefold() == looks for other in unit_names)
+    return f"{name} ({code})" if alike > 1 else name
+
+
 def step_title(code: str, lang: str) -> str:
-    """The step's short title ("Jour X : affichage de l'avis …") in ``lang``."""
+    """The step's short title ("Affichage de l'avis annonçant …") in ``lang``."""
     return label(f"step_title.{step(code).code}", lang)
 
 

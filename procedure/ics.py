@@ -63,6 +63,7 @@ def calendar_to_ics(
     generated_at: datetime | None = None,
     title_of: Callable[[CalendarEntry], str] | None = None,
     description_of: Callable[[CalendarEntry], str] | None = None,
+    url_of: Callable[[CalendarEntry], str] | None = None,
 ) -> bytes:
     """Serialise ``calendar`` as an .ics file.
 
@@ -72,6 +73,8 @@ def calendar_to_ics(
     date of X-60 so that the same calendar always gives the same bytes. ``title_of`` and
     ``description_of`` word an event in the reader's language (the officer portal passes
     ``procedure.i18n`` texts); by default the catalogue's English title and details.
+    ``url_of`` gives an event its URL (RFC 5545 § 3.8.4.6: "a URL associated with the
+    iCalendar object", https://www.rfc-editor.org/rfc/rfc5545#section-3.8.4.6); none by default.
     """
     title_of = title_of or (lambda entry: entry.step.title)
     description_of = description_of or _description
@@ -96,6 +99,7 @@ def calendar_to_ics(
                 categories=[entry.step.phase.value],
                 stamp=stamp,
                 transparency="TRANSPARENT",  # a reminder, not a meeting: do not block time
+                url=url_of(entry) if url_of else None,
             )
         )
     return ical.to_ical()

@@ -333,7 +333,7 @@ STEPS: tuple[Step, ...] = (
         "X",
         _F,
         "CE/CPPT (else employer) to workers and unions",
-        "Day X: posting of the notice announcing the election date",
+        "Posting of the notice announcing the election date",
         _sources(
             "https://www.altius.com/en/news/day-x-posting-of-the-notice-announcing-the-date-of-the-elections/",
             "https://www.easypay-group.com/nl_BE/EASYPAY_GROUP/news/detail/Dag-X%3A-een-overzicht-van-de-te-vervullen-formaliteiten-en-aandachtspunten?id=4873",

@@ -37,7 +37,7 @@ from procedure import (
     compute_calendar,
     valid_election_days,
 )
-from procedure.i18n import check_language, format_date, label, when_phrase
+from procedure.i18n import check_language, format_date, label, unit_label, when_phrase
 
 __all__ = [
     "SAMPLE_ENTERPRISE_NUMBER",
@@ -97,9 +97,16 @@ class LetterContext:
     password: str | None = field(default=None, repr=False)
     #: A staff preview: the letter says so on its face and its password is not stored.
     specimen: bool = False
+    #: The names of all the enterprise's technical units (this one included).
+    unit_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_language(self.language)
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as the letter names it, as the portal does (procedure.i18n.unit_label)."""
+        return unit_label(self.unit_name, self.unit_code, self.unit_names)
 
 
 @cache
@@ -158,15 +165,18 @@ class DossierDates:
             last=self._format(last.effective_date, fmt),
         )
 
-    def short(self, code: str) -> str:
-        """The date (or span) in a table cell: "14/03/2028" or "14/03/2028 – 27/03/2028"."""
+    def cell(self, code: str) -> str:
+        """The date (or span) in a table cell: "14 mars 2028" or "14 mars 2028 – 27 mars
+        2028", in the long format every other date of the letters and the portal uses, so a
+        reader meets one form of date (not "14/03/28" beside "14 mars 2028"). A span wraps
+        at its dash only: the spaces inside a date do not break."""
         first, last = self.earliest.entry(code), self.latest.entry(code)
-        text = self._format(first.effective_date, "short")
+        days = [first.effective_date]
         if first.step.kind is StepKind.period and first.period_end is not None:
-            text += f" – {self._format(last.period_end or first.period_end, 'short')}"
+            days.append(last.period_end or first.period_end)
         elif not self.y_chosen:
-            text += f" – {self._format(last.effective_date, 'short')}"
-        return text
+            days.append(last.effective_date)
+        return " – ".join(self._format(day, "long").replace(" ", "\u00a0") for day in days)
 
     def moved_note(self, code: str) -> str:
         """Why the effective date differs from the legal one, or "" when it does not."""
@@ -201,6 +211,7 @@ def _context(
     issued_on: date,
     language: str | None,
     specimen: bool,
+    unit_names: tuple[str, ...],
 ) -> LetterContext:
     return LetterContext(
         dossier_id=dossier.id,
@@ -218,6 +229,7 @@ def _context(
         issued_on=issued_on,
         password=password,
         specimen=specimen,
+        unit_names=unit_names,
     )
 
 
@@ -250,6 +262,15 @@ def load_contexts(
     missing = [i for i in dossier_ids if i not in by_id]
     if missing:
         raise ContextError(f"dossier_id: no dossier with id {', '.join(map(str, missing))}")
+    # The names of every unit of these enterprises, for the units that share one.
+    unit_names: dict[int, list[str]] = {}
+    enterprise_ids = sorted({row[2].id for row in rows})
+    for enterprise_id, name in session.exec(
+        select(TechnicalUnit.enterprise_id, TechnicalUnit.name).where(
+            TechnicalUnit.enterprise_id.in_(enterprise_ids)  # type: ignore[union-attr]
+        )
+    ):
+        unit_names.setdefault(enterprise_id, []).append(name)
     passwords = passwords or {}
     return [
         _context(
@@ -258,6 +279,7 @@ def load_contexts(
             issued_on=issued_on,
             language=language,
             specimen=specimen,
+            unit_names=tuple(unit_names[by_id[i][2].id]),
         )
         for i in dossier_ids
     ]

@@ -3,6 +3,7 @@ as JSON and as small HTML views, and the browser sign-in to them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -12,12 +13,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ebox_sandbox.api import BRUSSELS
 from ebox_sandbox.deps import ADMIN_COOKIE, ADMIN_ONLY, get_store, is_admin_token
 from ebox_sandbox.store import Store
 
 router = APIRouter()
 StoreDep = Annotated[Store, Depends(get_store)]
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+
+def brussels_time(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment (UTC) in Brussels time, as the e-Box writes its times
+    (:func:`ebox_sandbox.api.local_time`) and the officer portal shows the same message."""
+    return moment.astimezone(BRUSSELS).strftime(pattern)
+
+
+TEMPLATES.env.filters["brussels"] = brussels_time
 
 
 def mailbox_user(store: Store, number: str, user_id: str) -> dict:

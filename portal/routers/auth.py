@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy import text
 
-from models.credentials import is_valid_dossier_number, normalise_dossier_number
+from models.credentials import DossierNumberCheckError, DossierNumberError, check_dossier_number
 from models.dossier import Dossier
 from portal import audit
 from portal.deps import (
@@ -72,8 +72,11 @@ def login(
 ) -> Response:
     t = translator(request)
     errors: dict[str, str] = {}
-    number = normalise_dossier_number(form.dossier_number)
-    if not is_valid_dossier_number(number):
+    try:
+        number = check_dossier_number(form.dossier_number)
+    except DossierNumberCheckError:
+        errors["dossier_number"] = t("login.number_check_digits")
+    except DossierNumberError:
         errors["dossier_number"] = t("login.number_format")
     if not form.password:
         errors["password"] = t("login.password_required")
@@ -97,6 +100,7 @@ def login(
             {"password": t("login.invalid")},
             status_code=401 if result.locked_until is None else 423,
             locked_until=result.locked_until,
+            last_try=result.last_try,
         )
     dossier = result.dossier
     old_token = request.session.get(SESSION_TOKEN_KEY)

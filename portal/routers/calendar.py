@@ -9,7 +9,14 @@ from portal.deps import OfficerDossier
 from portal.i18n import Translator
 from portal.web import page_language
 from procedure import CalendarEntry, calendar_to_ics, compute_calendar
-from procedure.i18n import body_abbreviation, legal_basis, step_action, step_title, when_phrase
+from procedure.i18n import (
+    FPS_PAGE,
+    body_abbreviation,
+    legal_basis,
+    step_action,
+    step_title,
+    when_phrase,
+)
 
 router = APIRouter(tags=["calendar"])
 
@@ -27,10 +34,24 @@ def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
     t = Translator(lang)
     calendar = compute_calendar(dossier.edition, dossier.election_day)
 
+    dossier_page = str(request.url_for("show_dossier", number=dossier.dossier_number))
+
+    def step_page(entry: CalendarEntry) -> str:
+        return f"{dossier_page}#step-{entry.code}"
+
     def description(entry: CalendarEntry) -> str:
+        # Links to the portal and the FPS's own page only, in the calendar's language; the
+        # practitioners' pages the step rests on (Step.source) are for maintainers
+        # (docs/procedure.md#the-fpss-pages-and-contact-addresses).
         when = when_phrase(entry.step.kind, entry.effective_date, lang, entry.period_end)
         return "\n\n".join(
-            (when, step_action(entry.code, lang), legal_basis(entry.code, lang), entry.step.source)
+            (
+                when,
+                step_action(entry.code, lang),
+                legal_basis(entry.code, lang),
+                t("calendar.event_dossier", url=step_page(entry)),
+                t("calendar.event_fps", url=FPS_PAGE[lang]),
+            )
         )
 
     body = calendar_to_ics(
@@ -41,6 +62,7 @@ def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
         sequence=dossier.calendar_revision,
         title_of=lambda entry: step_title(entry.code, lang),
         description_of=description,
+        url_of=step_page,
     )
     filename = f"socelec-{dossier.dossier_number}-{dossier.election_day.isoformat()}.ics"
     return Response(

@@ -34,7 +34,7 @@ from portal.web import flash, form_errors, render, translator
 from procedure import STEPS, compute_calendar, step
 from procedure.documents import DocumentKind
 from procedure.documents import kind as document_kind
-from procedure.i18n import body_abbreviation, body_name
+from procedure.i18n import body_abbreviation, body_name, unit_label
 
 router = APIRouter(tags=["dossier"])
 
@@ -74,23 +74,9 @@ def message_text(note: MessageNote, t: Translator) -> str:
         **{
             "kind": kind_label(note.kind, t) if note.kind else "",
             "at": note.at,
-            "message_id": note.message_id or "—",
             "error": note.error or "—",
             "day": note.due_from,
         },
-    )
-
-
-def message_subject(delivery: Delivery, dossier: Dossier, t: Translator) -> str:
-    """The subject the message bears in the e-Box, so the officer can find it there."""
-    known = _document_kind(delivery.document_kind)
-    if known is None:
-        return delivery.document_kind
-    return known.subject(
-        t.lang,
-        edition_year=dossier.edition.year,
-        dossier_number=dossier.dossier_number,
-        body=body_abbreviation(dossier.body, t.lang),
     )
 
 
@@ -133,11 +119,7 @@ def dossier_page(
         if calendar
         else []
     )
-    others = [
-        (message_subject(d, dossier, t), delivery_note(d))
-        for d in deliveries
-        if d.step_code not in STEP_CODES
-    ]
+    others = [delivery_note(d) for d in deliveries if d.step_code not in STEP_CODES]
     return render(
         request,
         "dossier.html",
@@ -146,6 +128,9 @@ def dossier_page(
         dossier=dossier,
         edition=edition,
         unit=unit,
+        unit_label=unit_label(
+            unit.name, unit.code, [u.name for u in unit.enterprise.technical_units]
+        ),
         enterprise=unit.enterprise,
         enterprise_number=format_enterprise_number(unit.enterprise.enterprise_number),
         body_name=body_name(dossier.body, t.lang),

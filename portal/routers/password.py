@@ -36,7 +36,13 @@ class PasswordForm(CsrfForm):
 
 
 def _page(
-    request: Request, dossier: Dossier, *, errors=None, status_code=200, locked_until=None
+    request: Request,
+    dossier: Dossier,
+    *,
+    errors=None,
+    status_code=200,
+    locked_until=None,
+    last_try=False,
 ) -> HTMLResponse:
     return render(
         request,
@@ -47,6 +53,7 @@ def _page(
         first_login=dossier.password_changed_at is None,
         min_length=MIN_LENGTH,
         locked_until=locked_until,
+        last_try=last_try,
     )
 
 
@@ -80,6 +87,7 @@ def change_password(
             status_code=422 if result.locked_until is None else 423,
             errors={"current_password": t("error.wrong_current_password")},
             locked_until=result.locked_until,
+            last_try=result.last_try,
         )
     try:
         check_new_password(

@@ -88,7 +88,8 @@ def _page(
         request,
         "stop.html",
         status_code=status_code,
-        errors=errors or {},
+        # Without a form there is no field to correct: the notice says why, once.
+        errors={} if unavailable else errors or {},
         dossier=dossier,
         window=stop_window(calendar) if calendar else None,
         unavailable=unavailable,

@@ -8,8 +8,10 @@ import subprocess
 from datetime import date
 
 import pytest
+from babel.dates import get_month_names
 from pypdf import PdfReader
 
+from procedure.i18n import LOCALES, format_date
 from templates.context import EditionInfo, LetterContext, sample_context
 from templates.render import cheap_font_subsetting
 
@@ -78,3 +80,18 @@ def use_cut(cut: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def cut(request, monkeypatch) -> str:
     use_cut(request.param, monkeypatch)
     return request.param
+
+
+def dates_in_another_form(text: str, lang: str) -> list[str]:
+    """The dates of ``text`` not written in Babel's long form for ``lang`` ("1 décembre 2028",
+    "1 december 2028", "1. Dezember 2028", with or without the weekday): numeric dates, and
+    a day and month written otherwise ("1er décembre", "1 Dezember")."""
+    months = get_month_names("wide", locale=LOCALES[lang])
+    number_of = {name.lower(): number for number, name in months.items()}
+    found = re.findall(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", text)
+    written = rf"\b(\d{{1,2}})(\.|er)? ({'|'.join(months.values())}) (\d{{4}})"
+    for match in re.finditer(written, text, re.IGNORECASE):
+        day = date(int(match[4]), number_of[match[3].lower()], int(match[1]))
+        if match[0] != format_date(day, lang, "long"):
+            found.append(match[0])
+    return found

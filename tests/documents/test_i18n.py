@@ -1,5 +1,6 @@
 """procedure.i18n: every step, phase, form and body has a text in fr, nl and de; no fallback."""
 
+import re
 from datetime import date
 
 import pytest
@@ -38,6 +39,16 @@ def test_every_phase_and_body_is_named_in_each_language(lang):
         assert phase_name(phase, lang).strip()
     for body in ("CPPT", "CE"):
         assert body_name(body, lang) and body_abbreviation(body, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_step_title_does_not_repeat_its_own_code(lang):
+    # Every place that shows a title puts the code beside it ("Rappel X : …", the e-Box
+    # subject, the calendar's rows and events): a title starting "Jour X :" says it twice.
+    for s in STEPS:
+        for code in {s.code, display_code(s.code)}:
+            alone = rf"(?<![\w+\u2212-]){re.escape(code)}(?![\w+\u2212-])"
+            assert not re.search(alone, step_title(s.code, lang)), (s.code, lang)
 
 
 def test_the_three_languages_differ():

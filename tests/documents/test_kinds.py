@@ -2,9 +2,15 @@
 
 import pytest
 
+from models.credentials import dossier_number
+from models.delivery import Delivery
+from models.dossier import Dossier
+from models.edition import Edition
+from models.registry import BODIES, Enterprise
 from procedure import STEPS, Phase
 from procedure.documents import ACCESS_CODE, KINDS, SUBJECT_MAX_CHARS, Family, kind
-from procedure.i18n import LANGUAGES
+from procedure.i18n import LANGUAGES, body_abbreviation
+from tasks.delivery import publication_for
 
 
 def test_one_reminder_per_step_the_catalogue_marks_for_a_reminder():
@@ -61,11 +67,40 @@ def test_subjects_and_file_names_fit_the_ebox_limits(lang):
         assert "+" not in name
 
 
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("fr", "phase-annonce-28-CPPT-000412-51.pdf"),
+        ("nl", "fase-aankondiging-28-CPPT-000412-51.pdf"),
+        ("de", "phase-ankuendigung-28-CPPT-000412-51.pdf"),
+    ],
+)
+def test_a_file_name_is_in_the_letters_language_only(lang, name):
+    assert KINDS["phase-announcement"].file_name(lang, "28-CPPT-000412-51") == name
+    for k in KINDS.values():
+        if k.phase is not None and lang != "fr":
+            assert k.phase.value not in k.file_name(lang, "28-CPPT-000412-51"), k.code
+
+
 def test_a_subject_names_the_dossier_but_never_a_password():
     subject = ACCESS_CODE.subject(
         "nl", edition_year=2028, dossier_number="28-CE-000007-42", body="CE"
     )
-    assert subject == "Sociale verkiezingen 2028 – uw toegangscodes – dossier 28-CE-000007-42 (CE)"
+    assert subject == "Sociale verkiezingen 2028 – uw toegangscodes – dossier 28-CE-000007-42 (OR)"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("body", BODIES)
+def test_the_delivered_subject_names_the_body_as_the_letter_does(lang, body):
+    # The subject the e-Box shows is the one the delivery task publishes.
+    enterprise = Enterprise(enterprise_number="0403170701", name="Maes SA", language=lang)
+    dossier = Dossier(dossier_number=dossier_number(2028, body, 7), body=body)
+    delivery = Delivery(document_kind="access-code", step_code="access-code", language=lang)
+    edition = Edition(year=2028)
+    publication = publication_for(delivery, dossier, enterprise, edition, b"%PDF-1.7")
+    assert publication.subject.endswith(f"({body_abbreviation(body, lang)})")
+    if lang != "fr":
+        assert f"({body})" not in publication.subject
 
 
 def test_unknown_kind_lists_the_known_ones():

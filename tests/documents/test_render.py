@@ -5,11 +5,14 @@ dossier's own (with a day Y) or the window's span (without one).
 """
 
 import hashlib
+import re
 from datetime import date
 
 import pytest
+from sqlmodel import Session
 
 from models.credentials import generate_password
+from models.dossier import Dossier
 from procedure.documents import KINDS, Family
 from procedure.i18n import (
     LANGUAGES,
@@ -22,16 +25,18 @@ from procedure.i18n import (
     step_action,
     step_title,
 )
-from templates.context import DossierDates
+from templates.context import DossierDates, load_contexts
 from templates.render import RenderError, render_batch
 from tests.documents.conftest import (
     EDITION,
     ELECTION_DAY,
     PASSWORD_SHAPE,
     context,
+    dates_in_another_form,
     pdf_text,
     read_every_page,
 )
+from tests.portal.helpers import officer_dossier
 
 # Words that only the right language's letter contains: a template falling back to another
 # language fails here.
@@ -124,6 +129,54 @@ def test_a_deadline_on_a_non_working_day_shows_the_legal_and_the_effective_date(
     text = pdf_text(render_batch("reminder-X+14", [ctx])[0].pdf)
     assert "au plus tard le vendredi 25 février 2028" in text
     assert "Date légale : samedi 26 février 2028" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("fr", "Rappel X : Affichage de l'avis annonçant la date des élections"),
+        ("nl", "Herinnering X: Aanplakking van het bericht met de datum van de verkiezingen"),
+        ("de", "Erinnerung X: Aushang der Bekanntmachung des Wahldatums"),
+    ],
+)
+def test_a_reminders_title_names_its_step_once(lang, title):
+    text = pdf_text(render_batch("reminder-X", [context(1, language=lang)])[0].pdf)
+    assert title in text
+    assert not re.search(r"(Rappel|Herinnering|Erinnerung) X ?: (Jour|Dag|Tag) X", text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    "code", ["phase-pre_procedure", "phase-candidacy", "reminder-X-35", "access-code"]
+)
+def test_every_date_of_a_letter_is_written_one_way(lang, code):
+    password = generate_password() if code == "access-code" else None
+    contexts = [
+        context(1, language=lang, election_day=ELECTION_DAY, password=password),
+        context(2, language=lang, password=password),  # without Y: spans of dates
+    ]
+    for document in render_batch(code, contexts):
+        assert dates_in_another_form(pdf_text(document.pdf), lang) == []
+
+
+def test_the_unit_is_named_as_in_the_portal_with_its_code_only_to_tell_it_apart(engine):
+    leuven = officer_dossier(engine, language="nl", unit_name="Vestiging Leuven")
+    gent = officer_dossier(engine, same_enterprise_as=leuven, unit_name="Vestiging Gent")
+
+    def letters(*officers):
+        with Session(engine) as session:
+            contexts = load_contexts(session, [o.dossier_id for o in officers])
+            codes = [session.get(Dossier, o.dossier_id).technical_unit.code for o in officers]
+        documents = render_batch("reminder-X-35", contexts)
+        return [pdf_text(d.pdf) for d in documents], codes
+
+    (first, second), (code, _) = letters(leuven, gent)
+    assert "Technische bedrijfseenheid Vestiging Leuven, Rue de la Gare 12" in first
+    assert f"({code})" not in first and "Vestiging Gent, Rue de la Gare 12" in second
+    twin = officer_dossier(engine, same_enterprise_as=leuven, unit_name="Vestiging Leuven")
+    (first, second), (code, twin_code) = letters(leuven, twin)
+    assert f"Vestiging Leuven ({code}), Rue de la Gare 12" in first
+    assert f"Vestiging Leuven ({twin_code}), Rue de la Gare 12" in second
 
 
 def test_a_phase_notice_says_when_the_phase_starts():

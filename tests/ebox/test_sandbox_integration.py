@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -194,6 +196,25 @@ def test_html_view_shows_what_each_user_may_read(seeded_sandbox):
         clerk = browser.get(f"/sandbox/view/{DIGITAL}/clerk").text
     assert "Lettre secrète 2028" in officer and "level 2" in officer
     assert "Lettre secrète 2028" not in clerk
+
+
+def test_html_view_shows_times_in_brussels_time_as_the_portal_does(seeded_sandbox):
+    with EboxClient(seeded_sandbox.settings) as ebox:
+        result = ebox.publish(publication("view-time-1", enterprise=DIGITAL_2))
+    stored = next(
+        m
+        for m in seeded_sandbox.admin.visible_messages(DIGITAL_2, "am")
+        if m["message_id"] == result.message_id
+    )
+    published = datetime.fromisoformat(stored["published_at"]).astimezone(UTC)
+    token = seeded_sandbox.process.admin._http.headers["Authorization"][7:]
+    with httpx.Client(base_url=seeded_sandbox.base_url, follow_redirects=True) as browser:
+        browser.get("/sandbox/login", params={"token": token})
+        view = browser.get(f"/sandbox/view/{DIGITAL_2}/am").text
+    local = published.astimezone(ZoneInfo("Europe/Brussels"))
+    assert local.utcoffset()  # Brussels is never UTC: the two times always differ
+    assert f"<td>{local:%Y-%m-%d %H:%M}</td>" in view
+    assert f"<td>{published:%Y-%m-%d %H:%M}</td>" not in view
 
 
 def test_messages_persist_across_a_restart(tmp_path):

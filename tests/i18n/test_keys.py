@@ -19,7 +19,7 @@ from models.registry import BODIES
 from portal.progress import StepStatus
 from portal.stop import CATEGORIES
 from procedure import STEPS, Phase, StepKind
-from procedure.documents import Family
+from procedure.documents import KINDS, Family
 from procedure.i18n import KEYS
 from templates.render import _TITLE_KEYS
 
@@ -45,6 +45,7 @@ def built_at_run_time() -> set[str]:
     keys |= {f"{kind}.{body}" for body in BODIES for kind in ("body_name", "body_abbreviation")}
     keys |= {f"when.{kind.value}" for kind in StepKind if kind is not StepKind.period}
     keys |= {f"{kind}.{family}" for family in Family for kind in ("subject", "file_stem", "kind")}
+    keys |= {f"file_phase.{k.phase.value}" for k in KINDS.values() if k.phase is not None}
     keys |= set(_TITLE_KEYS.values())
     keys |= {f"status.{status}" for status in StepStatus}
     keys |= {f"category.{category}" for category in CATEGORIES}

@@ -6,11 +6,14 @@ import pytest
 
 from models.credentials import (
     PASSWORD_ALPHABET,
+    DossierNumberCheckError,
     DossierNumberError,
+    check_dossier_number,
     dossier_number,
     generate_password,
     hash_password,
     is_valid_dossier_number,
+    normalise_dossier_number,
     verify_password,
 )
 
@@ -22,6 +25,34 @@ def test_dossier_number_is_stable_and_checked():
     assert is_valid_dossier_number(number)
     assert is_valid_dossier_number(number.lower().replace("-", "-").replace("28", " 28", 1))
     assert dossier_number(2028, "CE", 412) != number
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "28CPPT00000175",
+        "28cppt00000175",
+        "28 cppt 000001 75",
+        "28 CPPT 000001 75",
+        "28-cppt-000001-75",
+        " 28 - CPPT - 000001 - 75 ",
+        "28.CPPT.000001.75",
+    ],
+)
+def test_a_dossier_number_is_read_in_any_case_with_or_without_spaces_and_dashes(typed):
+    # What the access-code letter promises ("with or without dashes"), as officers type it.
+    assert normalise_dossier_number(typed) == "28-CPPT-000001-75"
+    assert check_dossier_number(typed) == "28-CPPT-000001-75"
+    assert is_valid_dossier_number(typed)
+
+
+def test_a_wrong_check_digit_is_told_from_a_wrong_form():
+    with pytest.raises(DossierNumberCheckError, match="check digits"):
+        check_dossier_number("28 CPPT 000001 76")
+    for wrong_form in ("28-OR-000001-75", "28-CPPT-1-75", "28-CPPT-000000-97", "", "CPPT"):
+        with pytest.raises(DossierNumberError, match="form") as caught:
+            check_dossier_number(wrong_form)
+        assert not isinstance(caught.value, DossierNumberCheckError), wrong_form
 
 
 def test_a_typo_in_a_dossier_number_is_caught():

@@ -21,6 +21,7 @@ from models.dossier import Dossier
 from models.edition import Edition
 from models.registry import Enterprise, TechnicalUnit
 from portal.clock import BRUSSELS
+from procedure.documents import kind as document_kind
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -62,9 +63,14 @@ def officer_dossier(
     deliveries: tuple[tuple[str, str, str], ...] = (),
     name: str = "Dupont Logistique SA",
     same_unit_as: Officer | None = None,
+    same_enterprise_as: Officer | None = None,
+    unit_name: str | None = None,
 ) -> Officer:
-    """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state).
-    ``same_unit_as``: the other body of that officer's technical unit, instead of a new one."""
+    """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state),
+    with the subject the e-Box got for those it accepted (sent, non-digital), as the delivery
+    task records it. ``same_unit_as``: the other body of that officer's technical unit,
+    instead of a new one; ``same_enterprise_as``: a new unit (named ``unit_name``) of that
+    officer's enterprise."""
     password = generate_password()
     serial = next(_serial)
     with Session(engine) as session:
@@ -72,20 +78,25 @@ def officer_dossier(
         if same_unit_as is not None:
             unit = session.get(Dossier, same_unit_as.dossier_id).technical_unit
         else:
-            base = 2_000_000 + serial
-            enterprise = Enterprise(
-                enterprise_number=f"{base:08d}{97 - base % 97:02d}",
-                name=name,
-                language=language,
-                street="Rue de la Gare 12",
-                postal_code="4000",
-                city="Liège",
-            )
+            if same_enterprise_as is not None:
+                enterprise = session.get(
+                    Dossier, same_enterprise_as.dossier_id
+                ).technical_unit.enterprise
+            else:
+                base = 2_000_000 + serial
+                enterprise = Enterprise(
+                    enterprise_number=f"{base:08d}{97 - base % 97:02d}",
+                    name=name,
+                    language=language,
+                    street="Rue de la Gare 12",
+                    postal_code="4000",
+                    city="Liège",
+                )
             blue, white, young, cadre = workers
             unit = TechnicalUnit(
                 enterprise=enterprise,
                 code=f"U{serial}",
-                name=f"Siège {serial}",
+                name=unit_name or f"Siège {serial}",
                 street="Rue de la Gare 12",
                 postal_code="4000",
                 city="Liège",
@@ -110,6 +121,7 @@ def officer_dossier(
         session.flush()
         for kind, step_code, state in deliveries:
             sent = state == "sent"
+            in_the_ebox = state in ("sent", "non_digital")
             session.add(
                 Delivery(
                     dossier_id=dossier.id,
@@ -119,6 +131,14 @@ def officer_dossier(
                     idempotency_key=str(uuid.uuid4()),
                     language=language,
                     message_id=f"msg-{uuid.uuid4().hex[:12]}" if sent else None,
+                    subject=document_kind(kind).subject(
+                        language,
+                        edition_year=year,
+                        dossier_number=dossier.dossier_number,
+                        body=body,
+                    )
+                    if in_the_ebox
+                    else None,
                     sent_at=datetime(2027, 12, 3, 7, tzinfo=UTC) if sent else None,
                     error_code="INVALID_INPUT" if state in ("failed", "rejected") else None,
                 )

@@ -14,7 +14,9 @@ from models.credentials import dossier_number
 from models.dossier import Dossier
 from portal.app import SESSION_COOKIE, create_app
 from portal.settings import PortalSettings
+from procedure.i18n import FPS_EMAIL, label
 from tests.portal.helpers import (
+    Officer,
     csrf_of,
     dossier_row,
     log_in,
@@ -116,20 +118,76 @@ def test_an_unknown_number_costs_a_password_verification_too(client, monkeypatch
     assert len(calls) == 1 and calls[0].startswith("$argon2id$")
 
 
-def test_a_malformed_number_is_refused_with_the_rule_and_counts_nothing(client, engine):
+def _as_typed(number: str, way: str) -> str:
+    """``28-CPPT-000001-75`` as an officer may type it: the letter says "with or without
+    dashes", the login page that case and spaces do not count."""
+    year, body, serial, check = number.split("-")
+    return {
+        "compact": f"{year}{body}{serial}{check}",
+        "compact lower case": f"{year}{body}{serial}{check}".lower(),
+        "spaces": f"{year} {body} {serial} {check}",
+        "spaces lower case": f"{year} {body.lower()} {serial} {check}",
+        "dashes lower case": f"{year}-{body.lower()}-{serial}-{check}",
+    }[way]
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+@pytest.mark.parametrize(
+    "way",
+    ["compact", "compact lower case", "spaces", "spaces lower case", "dashes lower case"],
+)
+def test_the_dossier_number_is_accepted_as_the_letter_says_it_may_be_typed(
+    client, engine, language, way
+):
+    officer = officer_dossier(engine, language=language)
+    typed = Officer(officer.dossier_id, _as_typed(officer.number, way), officer.password)
+    response = log_in(client, typed)
+    assert response.status_code == 303, text(response)
+    assert response.headers["location"] == f"/dossiers/{officer.number}/password"
+
+
+@pytest.mark.parametrize(
+    ("language", "rule"),
+    [
+        ("fr", "les chiffres de contrôle"),
+        ("nl", "de controlecijfers"),
+        ("de", "die Prüfziffern"),
+    ],
+)
+def test_a_wrong_check_digit_is_named_as_such_and_counts_nothing(client, engine, language, rule):
+    officer = officer_dossier(engine, language=language)
+    check = int(officer.number[-2:])
+    typo = _as_typed(f"{officer.number[:-2]}{(check + 1) % 100:02d}", "spaces")
+    page = client.get("/login", headers={"accept-language": language})
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "dossier_number": typo,
+            "password": officer.password,
+        },
+        headers={"accept-language": language},
+    )
+    assert response.status_code == 422
+    assert rule in text(response)
+    assert label("login.number_format", language) not in text(response)
+    assert 'aria-invalid="true"' in response.text
+    assert dossier_row(engine, officer).failed_logins == 0
+
+
+def test_a_number_of_another_form_is_refused_with_the_form_and_counts_nothing(client, engine):
     officer = officer_dossier(engine)
     page = client.get("/login")
     response = client.post(
         "/login",
         data={
             "csrf_token": csrf_of(page.text),
-            "dossier_number": officer.number[:-2] + "00",
+            "dossier_number": officer.number.replace("CPPT", "OR"),
             "password": officer.password,
         },
     )
     assert response.status_code == 422
-    assert "28-CPPT-000412-51" in response.text  # the rule shows the expected form
-    assert 'aria-invalid="true"' in response.text
+    assert "la forme 28-CPPT-000412-51, avec ou sans tirets" in text(response)
     assert dossier_row(engine, officer).failed_logins == 0
 
 
@@ -164,6 +222,26 @@ def test_wrong_passwords_lock_the_dossier_in_the_database_until_a_stated_time(
     assert actions.count("portal.login_failed") == portal_settings.lockout_threshold
     assert "portal.lockout" in actions and "portal.login_refused_locked" in actions
     assert actions[-1] == "portal.login"
+
+
+LAST_TRY = "au prochain mot de passe erroné, ce dossier sera verrouillé"
+
+
+@pytest.mark.parametrize("threshold", [5, 3])
+def test_the_try_before_the_lockout_warns_that_the_next_one_locks(engine, clock, threshold):
+    settings = PortalSettings(lockout_threshold=threshold)
+    with TestClient(create_app(settings, clock=clock), base_url="https://testserver") as client:
+        officer = officer_dossier(engine)
+        unknown = Officer(0, unknown_number(), "WRONG-WRONG-WRONG")
+        for who in (officer, unknown):  # a number that does not exist warns the same
+            answers = [log_in(client, who, password="WRONG-WRONG-WRONG") for _ in range(threshold)]
+            warned = [LAST_TRY in text(answer) for answer in answers]
+            assert warned == [False] * (threshold - 2) + [True, False], who.number
+            assert [a.status_code for a in answers[-2:]] == [401, 423]
+        # After a lock ends, the next series warns before it locks again.
+        clock.advance(minutes=settings.lockout_minutes + 1)
+        answers = [log_in(client, officer, password="WRONG-WRONG-WRONG") for _ in range(threshold)]
+        assert [LAST_TRY in text(a) for a in answers] == [False] * (threshold - 2) + [True, False]
 
 
 def test_each_new_series_of_failures_locks_longer(client, engine, clock, portal_settings):
@@ -350,6 +428,42 @@ def test_pages_speak_the_enterprises_language_and_the_switcher_overrides_it(
     other = {"fr": "nl", "nl": "de", "de": "fr"}[language]
     client.get(f"/language/{other}?next=/dossiers/{officer.number}")
     assert f'<html lang="{other}">' in client.get(f"/dossiers/{officer.number}").text
+
+
+def test_the_browsers_language_comes_before_the_enterprises_and_the_choice_before_both(
+    client, engine
+):
+    french_browser = {"accept-language": "fr-BE,fr;q=0.9,en;q=0.8"}
+    officer = officer_dossier(engine, language="nl")
+    assert '<html lang="fr">' in client.get("/login", headers=french_browser).text
+    log_in(client, officer)
+    url = f"/dossiers/{officer.number}"
+    for page in (url, f"{url}/password", f"{url}/stop"):
+        assert '<html lang="fr">' in client.get(page, headers=french_browser).text, page
+    # A browser asking for none of fr/nl/de: the enterprise's language.
+    english = client.get(url, headers={"accept-language": "en-GB,en;q=0.9"})
+    assert '<html lang="nl">' in english.text
+    # The officer's choice wins over the browser.
+    client.get(f"/language/de?next={url}", headers=french_browser)
+    assert '<html lang="de">' in client.get(url, headers=french_browser).text
+
+
+@pytest.mark.parametrize(
+    ("language", "address"),
+    [
+        ("fr", "elections.sociales@emploi.belgique.be"),
+        ("nl", "sociale.verkiezingen@werk.belgie.be"),
+        # docs/procedure.md#the-fpss-pages-and-contact-addresses: no German address found.
+        ("de", "elections.sociales@emploi.belgique.be"),
+    ],
+)
+def test_every_page_tells_whom_to_write_to(client, engine, language, address):
+    officer = officer_dossier(engine, language=language)
+    link = f'<a href="mailto:{address}">{address}</a>'
+    assert link in client.get("/login", headers={"accept-language": language}).text
+    log_in(client, officer)
+    assert link in client.get(f"/dossiers/{officer.number}").text
+    assert FPS_EMAIL[language] == address
 
 
 def test_the_login_page_follows_the_browser_language(client):

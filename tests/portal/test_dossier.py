@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
+import pytest
 from icalendar import Calendar as ICalendar
 from sqlmodel import Session, select
 
 from models.audit import AuditEvent
+from models.delivery import Delivery
+from models.dossier import Dossier
 from models.portal import StepConfirmation
 from procedure import STEPS
+from procedure.i18n import FPS_PAGE
+from tests.documents.conftest import dates_in_another_form
 from tests.portal.helpers import dossier_row, log_in, officer_dossier, post_form, text
 
 Y = date(2028, 5, 8)  # a Monday of the 2028 window; X = 8 Feb 2028, X−60 = 10 Dec 2027
@@ -35,6 +41,29 @@ def test_the_page_names_the_company_unit_body_and_edition(client, engine):
     assert "conseil d'entreprise (CE)" in page
     assert "2028 – période électorale provisoire" in page
     assert "Vous utilisez encore le mot de passe de la lettre" in page
+
+
+def unit_of(engine, officer) -> tuple[str, str]:
+    """The name and code of the officer's technical unit."""
+    with Session(engine) as session:
+        unit = session.get(Dossier, officer.dossier_id).technical_unit
+        return unit.name, unit.code
+
+
+def test_the_unit_is_named_as_in_the_letters_with_its_code_only_to_tell_it_apart(client, engine):
+    leuven = officer_dossier(engine, language="nl", unit_name="Vestiging Leuven")
+    gent = officer_dossier(engine, same_enterprise_as=leuven, unit_name="Vestiging Gent")
+    for officer in (leuven, gent):
+        assert log_in(client, officer).status_code == 303
+        name, _ = unit_of(engine, officer)
+        assert f"<dd>{name}, Rue de la Gare 12" in text(client.get(f"/dossiers/{officer.number}"))
+    # A second "Vestiging Leuven" of the same enterprise: now the code tells them apart.
+    twin = officer_dossier(engine, same_enterprise_as=leuven, unit_name="vestiging  leuven")
+    for officer in (leuven, twin):
+        assert log_in(client, officer).status_code == 303
+        name, code = unit_of(engine, officer)
+        page = text(client.get(f"/dossiers/{officer.number}"))
+        assert f"<dd>{name} ({code}), Rue de la Gare 12" in page
 
 
 def test_choosing_y_recalculates_the_calendar(client, engine):
@@ -133,7 +162,11 @@ def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
     page = text(client.get(url))
     x60 = re.search(r'id="step-X-60".*?</tr>', page, re.S).group(0)
     assert "« Rappel » déposé dans l'e-Box le 3 décembre 2027" in x60
-    assert "messageId msg-" in x60
+    # Sent at 07:00 UTC (tests/portal/helpers.py), read back from SQLite without its zone:
+    # shown in Brussels time, as the e-Box (and its sandbox's view) shows it.
+    assert "08:00" in x60 and "07:00" not in x60
+    # The e-Box's messageId is for staff (socelec outbox), not for the officer.
+    assert "messageId" not in page and "msg-" not in page
     x35 = re.search(r'id="step-X-35".*?</tr>', page, re.S).group(0)
     assert "l'envoi a échoué (INVALID_INPUT)" in x35
     x_day = re.search(r'id="step-X".*?</tr>', page, re.S).group(0)
@@ -143,6 +176,39 @@ def test_the_fps_messages_are_shown_with_their_outcome(client, engine, clock):
     assert f"Élections sociales 2028 – vos codes d'accès – dossier {officer.number}" in others
     assert "nouvelle phase : Procédure préélectorale" in others
     assert "n'utilise pas l'e-Box" in others
+
+
+def test_each_message_shows_the_subject_it_bears_in_the_ebox_as_delivered(client, engine, clock):
+    # A Dutch company's officer reads the portal in French: the subjects stay as the e-Box
+    # shows them, in Dutch, so a search of the e-Box finds them.
+    officer, url = logged_in(
+        client,
+        engine,
+        language="nl",
+        election_day=Y,
+        deliveries=(
+            ("access-code", "access-code", "sent"),
+            ("reminder-X-60", "X-60", "sent"),
+            ("phase-pre_procedure", "phase:pre_procedure", "rendered"),
+        ),
+    )
+    with Session(engine) as session:
+        delivered = {
+            d.document_kind: d.subject
+            for d in session.exec(select(Delivery).where(Delivery.dossier_id == officer.dossier_id))
+        }
+    client.get(f"/language/fr?next={url}")
+    on_day(client, clock, officer, date(2028, 1, 10))
+    page = client.get(url).text
+    for kind in ("access-code", "reminder-X-60"):
+        assert f'<q lang="nl">{html.escape(delivered[kind])}</q>' in page, kind
+    assert f"uw toegangscodes – dossier {officer.number} (CPBW)" in text(client.get(url))
+    # Not in the e-Box yet: its kind, and no subject made up in the page's language.
+    assert delivered["phase-pre_procedure"] is None
+    others = text(client.get(url)).split("Autres messages du SPF")[1]
+    assert "« Avis de nouvelle phase » en cours d'envoi" in others
+    assert "nouvelle phase : Procédure préélectorale" not in others
+    assert others.count("Objet dans l'e-Box") == 1  # the access-code letter's only
 
 
 def calendar_events(client, url) -> dict[str, tuple[date, int]]:
@@ -195,3 +261,39 @@ def test_the_calendar_downloads_as_ics_in_the_page_language(client, engine):
     by_start = {str(e["summary"]): e.decoded("dtstart") for e in events}
     x_notice = next(s for s in by_start if s.startswith("Sociale verkiezingen CPBW X:"))
     assert by_start[x_notice] == date(2028, 2, 8)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+def test_the_calendar_links_to_the_portal_and_the_fps_page_in_its_language_only(
+    client, engine, language
+):
+    officer, url = logged_in(client, engine, language=language, election_day=Y)
+    events = ICalendar.from_ical(client.get(f"{url}/calendar.ics").content).walk("VEVENT")
+    assert len(events) == len(STEPS)
+    portal = f"https://testserver/dossiers/{officer.number}#step-"
+    for event in events:
+        code = str(event["UID"]).removeprefix(f"socelec-{officer.number}-").split("@")[0]
+        # Every property's value as an agenda reads it (unfolded, unescaped).
+        values = " ".join(str(value) for value in event.values())
+        links = set(re.findall(r"https?://\S+", values))
+        assert links == {f"{portal}{code}", FPS_PAGE[language]}, code
+        assert str(event["URL"]) == f"{portal}{code}"
+        assert FPS_PAGE[language] in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+def test_every_date_and_time_of_the_dossier_page_is_written_one_way(
+    client, engine, clock, language
+):
+    officer, url = logged_in(
+        client,
+        engine,
+        language=language,
+        election_day=Y,
+        deliveries=(("access-code", "access-code", "sent"), ("reminder-X-60", "X-60", "sent")),
+    )
+    on_day(client, clock, officer, date(2028, 1, 10))
+    page = text(client.get(url))
+    moment = {"fr": "3 décembre 2027 à 08:00", "nl": "3 december 2027 om 08:00"}
+    assert moment.get(language, "3. Dezember 2027 um 08:00 Uhr") in page
+    assert dates_in_another_form(page, language) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -36,6 +37,24 @@ def test_changing_the_password(client, other_client, engine):
         [e.action for e in Session(engine).exec(select(AuditEvent))]
     )
     assert NEW not in details and officer.password not in details
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        ("fr", "elles ne pourront plus se connecter dès que vous l'aurez changé"),
+        ("nl", "dan kunnen zij zich niet meer aanmelden zodra u het wijzigt"),
+        ("de", "können sie sich nach der Änderung nicht mehr anmelden"),
+    ],
+)
+def test_the_password_form_says_before_the_change_that_it_locks_out_who_shares_it(
+    client, engine, language, warning
+):
+    officer = officer_dossier(engine, language=language)
+    log_in(client, officer)
+    form = text(client.get(f"/dossiers/{officer.number}/password"))
+    assert warning in form
+    assert form.index(warning) < form.index('name="new_password"')
 
 
 def test_password_rules_are_named_and_change_nothing(client, engine):

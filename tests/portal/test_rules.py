@@ -132,9 +132,9 @@ def test_step_status():
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        (None, "fr"),
-        ("", "fr"),
-        ("en-GB,en;q=0.9", "fr"),
+        (None, None),
+        ("", None),
+        ("en-GB,en;q=0.9", None),
         ("nl-BE,nl;q=0.9,fr;q=0.8", "nl"),
         ("fr;q=0.4, de;q=0.8", "de"),
         ("de;q=0, nl", "nl"),

@@ -29,6 +29,17 @@ def test_no_stop_before_x_plus_36(client, engine, clock):
     assert dossier_row(engine, officer).status == "open"
 
 
+def test_the_stop_page_states_its_window_once(client, engine, clock):
+    for day in (date(2028, 3, 14), IN_WINDOW):  # before the window, then inside it
+        officer, url = logged_in(client, engine, clock, day)
+        pages = [
+            text(client.get(f"{url}/stop")),
+            text(post_form(client, f"{url}/stop", f"{url}/stop", {"kind": "complete"})),
+        ]
+        for page in pages:
+            assert page.count("15 mars 2028") == 1 and page.count("27 avril 2028") == 1, day
+
+
 def test_a_partial_stop_keeps_the_procedure_open(client, engine, clock):
     officer, url = logged_in(client, engine, clock, IN_WINDOW, body="CE", workers=(60, 40, 30, 20))
     form = text(client.get(f"{url}/stop"))
