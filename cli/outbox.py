@@ -8,8 +8,9 @@ from cryptography.fernet import Fernet
 from rich.table import Table
 
 from cli.common import actor, console, database, fail
+from models.credentials import normalise_dossier_number
 from models.editions import EditionError, get_edition
-from models.outbox import OutboxError, rotate_outbox_key
+from models.outbox import OutboxError, dossier_messages, rotate_outbox_key
 from tasks.held import held_report, release_held
 
 app = typer.Typer(help="The outbox: letters held for staff (tasks/held.py).", no_args_is_help=True)
@@ -80,3 +81,19 @@ def rotate_key_command() -> None:
     except OutboxError as exc:
         raise fail(str(exc)) from None
     console.print(f"{count} stored letter(s) now encrypted under the newest key")
+
+
+@app.command("show")
+def show_command(dossier_number: str = typer.Argument(..., help="e.g. 28-CPPT-000412-51")) -> None:
+    """The help desk's view of a dossier's messages: state, subject, e-Box messageId, times."""
+    try:
+        with database() as session:
+            rows = dossier_messages(session, normalise_dossier_number(dossier_number))
+    except LookupError as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"Messages of dossier {normalise_dossier_number(dossier_number)}")
+    for column in ("kind", "state", "subject", "message_id", "sent", "expires", "error"):
+        table.add_column(column, overflow="fold")  # an id is copied whole, never cut
+    for row in rows:
+        table.add_row(*(str(row[c] or "") for c in row))
+    console.print(table)

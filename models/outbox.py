@@ -315,6 +315,29 @@ def record_access_codes(
     return record_rendered(session, documents, cipher=cipher, actor=actor)
 
 
+def dossier_messages(session: Session, dossier_number: str) -> list[dict]:
+    """Every outbox row of a dossier as the help desk reads it (no document content); raises
+    LookupError naming the number when no such dossier exists."""
+    dossier = session.exec(select(Dossier).where(Dossier.dossier_number == dossier_number)).first()
+    if dossier is None:
+        raise LookupError(f"dossier_number: no dossier {dossier_number}")
+    rows = session.exec(
+        select(Delivery).where(Delivery.dossier_id == dossier.id).order_by(col(Delivery.id))
+    ).all()
+    return [
+        {
+            "kind": d.document_kind,
+            "state": d.state,
+            "subject": d.subject,
+            "message_id": d.message_id,
+            "sent": d.sent_at and d.sent_at.isoformat(timespec="minutes"),
+            "expires": d.expires_at and d.expires_at.date().isoformat(),
+            "error": d.error_code,
+        }
+        for d in rows
+    ]
+
+
 def rotate_outbox_key(session: Session, *, actor: str, cipher: MultiFernet | None = None) -> int:
     """Encrypt every stored credential letter again under the newest key (``MultiFernet.rotate``),
     in the caller's transaction; returns how many. The older keys can then be dropped."""
