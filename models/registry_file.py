@@ -19,7 +19,7 @@ from pathlib import Path
 from stdnum import exceptions as stdnum_errors
 from stdnum.be import ssn, vat
 
-from models.registry import LANGUAGES
+from models.registry import LANGUAGES, WorkingWeek
 
 ENTERPRISE_COLUMNS = (
     "enterprise_number",
@@ -41,7 +41,7 @@ UNIT_COLUMNS = (
     "workers_young",
     "workers_cadre",
 )
-OPTIONAL_COLUMNS = ("ce_exists", "officer_ssin")
+OPTIONAL_COLUMNS = ("ce_exists", "officer_ssin", "working_days")
 COLUMNS = ENTERPRISE_COLUMNS + UNIT_COLUMNS + OPTIONAL_COLUMNS
 WORKFORCE_COLUMNS = UNIT_COLUMNS[6:]
 
@@ -114,6 +114,7 @@ class UnitRecord:
     has_cppt: bool
     has_ce: bool
     ce_exists: bool
+    working_days: str = WorkingWeek.monday_to_friday
 
     @property
     def workforce(self) -> int:
@@ -162,6 +163,14 @@ class _Row:
         if number > 1_000_000:
             self.error(name, "must be at most 1000000")
         return number
+
+    def working_week(self, name: str) -> str:
+        """The unit's working week; empty means Monday to Friday (most companies)."""
+        value = (self.raw.get(name) or "").strip().lower() or WorkingWeek.monday_to_friday
+        if value not in set(WorkingWeek):
+            self.error(name, "must be mon-fri or mon-sat (empty: mon-fri)")
+            return WorkingWeek.monday_to_friday
+        return value
 
     def flag(self, name: str) -> bool:
         value = (self.raw.get(name) or "").strip().lower()
@@ -338,6 +347,7 @@ def parse_registry(data: bytes) -> list[UnitRecord]:
             has_cppt=has_cppt,
             has_ce=has_ce,
             ce_exists=row.flag("ce_exists"),
+            working_days=row.working_week("working_days"),
             **{name: row.count(name) for name in WORKFORCE_COLUMNS},
         )
         if has_cppt or has_ce:

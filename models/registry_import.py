@@ -29,6 +29,7 @@ UNIT_FIELDS = (
     "has_cppt",
     "has_ce",
     "ce_exists",
+    "working_days",
 )
 
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # A worker's claim on outbox rows; after it expires another worker may send them (the
     # e-Box idempotency key makes that a 409, not a second message).
     delivery_lease_seconds: int = Field(default=300, ge=5)
+    # Working days of the company after a step's date before a dossier that has not shown the
+    # step done gets its late notice (procedure.mailings).
+    late_notice_after_days: int = Field(default=2, ge=0, le=30)
     # Answers a row may get (every answer counts, errors included) before it stays failed.
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
     # All runs and workers together: e-Box publications in flight, and started per second

@@ -14,13 +14,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.delivery import DELIVERY_STATES, Delivery, DeliveryState
-from models.dossier import Dossier, DossierStatus
+from models.dossier import Dossier
 from models.edition import Edition
-from models.progress import CalendarCache
+from models.progress import CalendarCache, dossier_facts
 from models.registry import Enterprise, TechnicalUnit
 from procedure.documents import DocumentKind
 from procedure.documents import kind as kind_of
-from procedure.mailings import due_mailings
+from procedure.mailings import MailingKind, due_mailings
 from procedure.steps import Phase
 
 
@@ -62,19 +62,26 @@ def edition_status(
     status.dossiers = len(rows)
     status.dossiers_by_status = dict(Counter(s for s, _ in rows))
     calendars = CalendarCache(edition)
-    open_days = Counter(day for s, day in rows if s == DossierStatus.open)
+    # Open dossiers with the same Y, working days and evidence share their calendar and
+    # mailings (models.mailing_plan plans the same way).
+    groups: Counter[tuple] = Counter(
+        (f.election_day, f.working_days, f.shown) for f in dossier_facts(session, edition)
+    )
     by_phase: Counter[str] = Counter()
     upcoming: Counter[tuple[date, str]] = Counter()
-    for election_day, count in open_days.items():
-        calendar = calendars.get(election_day)
+    for (election_day, working_days, shown), count in groups.items():
+        calendar = calendars.get(election_day, working_days)
         by_phase[calendar.phase_on(as_of).value] += count
         for offset in range(1, horizon_days + 1):
             day = as_of + timedelta(days=offset)
-            for mailing in due_mailings(calendar, day):
+            for mailing in due_mailings(calendar, day, shown=shown, working_days=working_days):
                 if mailing.due_from == day:
-                    upcoming[(day, mailing.step_code)] += count
+                    late = mailing.kind is MailingKind.late_notice
+                    upcoming[(day, f"late:{mailing.step_code}" if late else mailing.step_code)] += (
+                        count
+                    )
     status.open_by_phase = {p.value: by_phase.get(p.value, 0) for p in Phase}
-    status.without_election_day = open_days.get(None, 0)
+    status.without_election_day = sum(n for (y, _, _), n in groups.items() if y is None)
     delivery_query = (
         select(Delivery.state, Delivery.document_kind, func.count())
         .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))

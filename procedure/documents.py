@@ -10,6 +10,8 @@ What the FPS sends through the e-Box (docs/procedure.md#what-the-fps-sends-throu
   published under the e-Box secure class (docs/ebox.md#security-levels).
 - ``reminder-<step>``: one per step of :data:`procedure.STEPS` marked ``reminder=True``
   ("notifications and reminders about the different phases").
+- ``overdue-<step>``: the late notice for the same steps, once, a few working days after a
+  step the dossier has not shown done (procedure.step_state).
 - ``phase-<phase>``: the notice sent when a dossier enters a phase (docs/procedure.md#phases;
   the German page: "Erinnerungen und Anweisungen … beim Übergang von einer Phase … zur
   nächsten").
@@ -58,10 +60,11 @@ FILE_NAME_MAX_CHARS = 255
 
 
 class Family(StrEnum):
-    """The four templates; a kind is one family plus its step or phase."""
+    """The templates; a kind is one family plus its step or phase."""
 
     access_code = "access_code"
     reminder = "reminder"
+    late_notice = "late_notice"
     phase_notice = "phase_notice"
     brochure = "brochure"
 
@@ -138,6 +141,15 @@ def _reminder(s: Step) -> DocumentKind:
     )
 
 
+def _late_notice(s: Step) -> DocumentKind:
+    """The notice a dossier gets once, a few working days after a step it has not shown done
+    (procedure.mailings, procedure.step_state); its step code is the step's, so the portal
+    lists it beside the step's reminder."""
+    return DocumentKind(
+        code=f"overdue-{s.code}", family=Family.late_notice, step_code=s.code, step=s
+    )
+
+
 def _phase_notice(phase: Phase) -> DocumentKind:
     return DocumentKind(
         code=f"phase-{phase.value}",
@@ -165,6 +177,7 @@ KINDS: dict[str, DocumentKind] = {
     for k in (
         ACCESS_CODE,
         *(_reminder(s) for s in STEPS if s.reminder),
+        *(_late_notice(s) for s in STEPS if s.reminder),
         *(_phase_notice(p) for p in Phase if p is not Phase.preparation),
         BROCHURE,
     )

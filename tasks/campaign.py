@@ -18,6 +18,7 @@ from models.editions import get_edition
 from models.mailing_plan import due_by_kind
 from models.outbox import dossiers_needing
 from models.registry import Enterprise, TechnicalUnit
+from models.settings import get_settings
 from procedure.documents import BROCHURE
 from procedure.documents import kind as kind_of
 from procedure.steps import Phase
@@ -123,10 +124,16 @@ def dossiers_without_kind(
 def plan_phase_mailings(
     edition_year: int, as_of: date, phase: str, lead_days: int, batch_size: int
 ) -> dict[str, list[list[int]]]:
-    """Kind code → batches of open dossiers that must get that reminder or notice now."""
+    """Kind code → batches of open dossiers that must get that reminder, late notice or phase
+    notice now."""
     with Session(get_engine()) as session:
         plan = due_by_kind(
-            session, get_edition(session, edition_year), as_of, Phase(phase), lead_days
+            session,
+            get_edition(session, edition_year),
+            as_of,
+            Phase(phase),
+            lead_days,
+            get_settings().late_notice_after_days,
         )
     return {kind: batches_of(ids, batch_size) for kind, ids in plan.items()}
 

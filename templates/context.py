@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from models.credentials import dossier_number
 from models.dossier import Dossier
 from models.edition import Edition
+from models.progress import working_days_of_units
 from models.registry import Enterprise, TechnicalUnit
 from procedure import (
     PHASE_FIRST_DAY,
@@ -99,6 +100,8 @@ class LetterContext:
     specimen: bool = False
     #: The names of all the enterprise's technical units (this one included).
     unit_names: tuple[str, ...] = ()
+    #: The unit's working week and closure days: its deadlines move off the days it is closed.
+    working_days: WorkingDays = field(default_factory=WorkingDays)
 
     def __post_init__(self) -> None:
         check_language(self.language)
@@ -110,29 +113,31 @@ class LetterContext:
 
 
 @cache
-def _window_calendars(edition: EditionInfo) -> tuple[Calendar, Calendar]:
-    # Same for every dossier of the edition without a Y: compute once per process.
-    days = valid_election_days(edition, WorkingDays())
+def _window_calendars(edition: EditionInfo, working_days: WorkingDays) -> tuple[Calendar, Calendar]:
+    # Same for every dossier of the edition without a Y and with these working days.
+    days = valid_election_days(edition, working_days)
     if not days:
         raise ValueError(f"edition {edition.year}: the window has no working day for Y")
-    return compute_calendar(edition, days[0]), compute_calendar(edition, days[-1])
+    return (
+        compute_calendar(edition, days[0], working_days),
+        compute_calendar(edition, days[-1], working_days),
+    )
 
 
 class DossierDates:
-    """The dates of one dossier, worded in its language.
-
-    Working days default to Monday–Friday: the registry does not record which days a company
-    works, and a Saturday-working company only gets later deadlines, never earlier ones.
-    """
+    """The dates of one dossier, worded in its language, on its unit's working days (the
+    registry's working week, the closure days its officer declared)."""
 
     def __init__(self, context: LetterContext) -> None:
         self.lang = context.language
         self.y_chosen = context.election_day is not None
         if context.election_day is not None:
-            self.calendar = compute_calendar(context.edition, context.election_day)
+            self.calendar = compute_calendar(
+                context.edition, context.election_day, context.working_days
+            )
             self.earliest = self.latest = self.calendar
         else:
-            self.earliest, self.latest = _window_calendars(context.edition)
+            self.earliest, self.latest = _window_calendars(context.edition, context.working_days)
 
     def _format(self, day: date, fmt: str = "full") -> str:
         return format_date(day, self.lang, fmt)
@@ -212,6 +217,7 @@ def _context(
     language: str | None,
     specimen: bool,
     unit_names: tuple[str, ...],
+    working_days: WorkingDays,
 ) -> LetterContext:
     return LetterContext(
         dossier_id=dossier.id,
@@ -230,6 +236,7 @@ def _context(
         password=password,
         specimen=specimen,
         unit_names=unit_names,
+        working_days=working_days,
     )
 
 
@@ -272,6 +279,7 @@ def load_contexts(
     ):
         unit_names.setdefault(enterprise_id, []).append(name)
     passwords = passwords or {}
+    working = working_days_of_units(session, (row[1].id for row in rows))
     return [
         _context(
             *by_id[i],
@@ -280,6 +288,7 @@ def load_contexts(
             language=language,
             specimen=specimen,
             unit_names=tuple(unit_names[by_id[i][2].id]),
+            working_days=working[by_id[i][1].id],
         )
         for i in dossier_ids
     ]

@@ -144,6 +144,7 @@ def _helpers(lang: str) -> dict[str, Callable[..., Any]]:
 _TITLE_KEYS: dict[str, str] = {
     Family.access_code: "title_access_code",
     Family.reminder: "kind.reminder",
+    Family.late_notice: "kind.late_notice",
     Family.phase_notice: "title_phase_notice",
     Family.brochure: "kind.brochure",
 }

@@ -159,5 +159,14 @@ def test_wrong_encoding_is_named():
 
 def test_extra_fields_and_empty_file():
     data = csv_of(GOOD).rstrip(b"\n") + b",surplus\n"
-    assert "line 2: row: has more fields than the header's 18" in errors_of(data)
+    assert f"line 2: row: has more fields than the header's {len(COLUMNS)}" in errors_of(data)
     assert errors_of(",".join(COLUMNS).encode()) == ["line 1: file: has a header but no rows"]
+
+
+def test_the_working_week_is_optional_and_named_when_wrong():
+    assert parse_registry(csv_of(GOOD))[0].working_days == "mon-fri"
+    saturdays = parse_registry(csv_of({**GOOD, "working_days": "MON-SAT"}))
+    assert saturdays[0].working_days == "mon-sat"
+    assert "line 2: working_days: must be mon-fri or mon-sat (empty: mon-fri)" in errors_of(
+        csv_of({**GOOD, "working_days": "weekends"})
+    )

@@ -336,6 +336,12 @@ def _broken_value(draw, reg: Registry, index: int, name: str) -> tuple[str, str,
         ) + (line,)
     if name == "ce_exists":
         return draw(st.sampled_from(["maybe", "2", "oui!", "si"])), "must be yes or no", line
+    if name == "working_days":
+        return (
+            draw(st.sampled_from(["mon-sun", "weekdays", "5", "lun-ven"])),
+            "must be mon-fri or mon-sat",
+            line,
+        )
     assert name == "officer_ssin"
     base = draw(ssins())[:9]
     wrong = draw(st.sampled_from([c for c in range(100) if c not in ssin_check_digits(base)]))
@@ -504,11 +510,11 @@ MALFORMED = {
     ),
     "a row with a field too many": (
         _lines(HEADER, ROWS[0], ROWS[1] + ",surplus", *ROWS[2:]),
-        "line 3: row: has more fields than the header's 18",
+        f"line 3: row: has more fields than the header's {len(COLUMNS)}",
     ),
     "semicolons in rows, commas in the header": (
         _lines(HEADER, *(r.replace(",", ";") for r in ROWS)),
-        "line 2: row: has fewer fields than the header's 18 (1); is the separator ','",
+        f"line 2: row: has fewer fields than the header's {len(COLUMNS)} (1); is the separator ','",
     ),
     "a quote left open": (
         _lines(HEADER, '"' + ROWS[0], *ROWS[1:], *(["x" * 1000] * 140)),
