@@ -24,7 +24,7 @@ from models.evidence import ClosureDay, FormStatus, StatisticalForm, StepDocumen
 from models.portal import StepConfirmation
 from models.registry import Enterprise, TechnicalUnit, WorkingWeek
 from procedure import STEPS
-from procedure.calendar import Calendar
+from procedure.calendar import Calendar, compute_calendar
 from procedure.mailings import planning_calendar
 from procedure.step_state import Shown, StepState, followed, step_state
 from procedure.working_days import MONDAY_TO_FRIDAY, MONDAY_TO_SATURDAY, WorkingDays
@@ -233,3 +233,17 @@ def _last_messages(session: Session, dossier_ids: list[int]) -> dict[int, str]:
         dossier_id: f"{kind} {sent_at.astimezone(BRUSSELS):%Y-%m-%d}"
         for dossier_id, kind, sent_at in rows
     }
+
+
+def dossier_progress(session: Session, dossier: Dossier) -> tuple[WorkingDays, Shown]:
+    """One dossier's working days and what it has shown (the portal's view of one dossier)."""
+    unit = dossier.technical_unit_id
+    return working_days_of_units(session, [unit])[unit], shown_of(session, [dossier])[dossier.id]
+
+
+def dossier_calendar(session: Session, dossier: Dossier) -> Calendar | None:
+    """The dossier's own calendar (its Y, its unit's working days); None before Y is chosen."""
+    if dossier.election_day is None:
+        return None
+    working, _ = dossier_progress(session, dossier)
+    return compute_calendar(dossier.edition, dossier.election_day, working)

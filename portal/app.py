@@ -24,7 +24,7 @@ from portal.csrf import CsrfError
 from portal.deps import LoginRequired
 from portal.keys import session_secret
 from portal.login import LoginGuard
-from portal.routers import auth, calendar, dossier, password, stop
+from portal.routers import auth, calendar, closure_days, dossier, password, stop
 from portal.settings import PortalSettings, get_portal_settings
 from portal.web import flash, render, translator
 from procedure.i18n import KEYS
@@ -88,7 +88,14 @@ def create_app(settings: PortalSettings | None = None, clock: Clock | None = Non
         https_only=True,
     )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for router in (auth.router, dossier.router, calendar.router, stop.router, password.router):
+    for router in (
+        auth.router,
+        dossier.router,
+        calendar.router,
+        closure_days.router,
+        stop.router,
+        password.router,
+    ):
         app.include_router(router)
     _add_error_pages(app)
     return app
@@ -109,7 +116,10 @@ def _error_page(request: Request, status_code: int, *messages: str) -> HTMLRespo
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, error: LoginRequired):
-        if error.expired:
+        # Nothing of the refused request was kept (the dossier dependency comes first).
+        if error.lost_action:
+            flash(request, "flash.action_not_saved", warning=True)
+        elif error.expired:
             flash(request, "flash.session_expired")
         return RedirectResponse(f"/login?next={quote(error.next_url)}", status_code=303)
 

@@ -44,11 +44,13 @@ ClientAddress = Annotated[str, Depends(client_address)]
 
 
 class LoginRequired(Exception):
-    """No live session: the handler sends the browser to the login page."""
+    """No live session: the handler sends the browser to the login page, saying so when the
+    session ended or when what the browser sent (a form: ``lost_action``) was not kept."""
 
-    def __init__(self, next_url: str, expired: bool) -> None:
+    def __init__(self, next_url: str, *, expired: bool, lost_action: bool) -> None:
         self.next_url = next_url
         self.expired = expired
+        self.lost_action = lost_action
 
 
 def officer_dossier(
@@ -70,7 +72,9 @@ def officer_dossier(
             if request.method == "GET"
             else (f"/dossiers/{normalise_dossier_number(number)}")
         )
-        raise LoginRequired(page, expired=token is not None)
+        raise LoginRequired(
+            page, expired=token is not None, lost_action=request.method != "GET"
+        )
     dossier = db.get(Dossier, row.dossier_id)
     if dossier is None or dossier.dossier_number != normalise_dossier_number(number):
         raise HTTPException(status_code=404)

@@ -1,64 +1,34 @@
-"""Where a dossier's procedure stands, step by step (pure).
+"""Where a dossier's procedure stands, step by step, as the officer sees it (pure).
 
-Each step of the computed calendar gets a status for the officer:
-
-- ``done``: a reminder step the officer confirmed, or any other step whose date has passed
-  (nothing is left to do for it);
-- ``overdue``: a reminder step whose date has passed without the officer's confirmation;
-- ``due_soon``: its date (or, for a period, any day of it) is within the next
-  ``due_soon_days`` days;
-- ``later``: further ahead;
-- ``void``: after a complete stop, the steps that would have come next no longer apply.
-
-Reminder steps (``Step.reminder``) are the employer's acts the FPS writes about, hence the
-ones the officer confirms. For them, the FPS's message is shown too: when it was delivered to
-the e-Box and its kind, or why there is none (not yet due, non-digital recipient sent by post,
-failed, rejected, stopped), with the subject it bears in the e-Box
-once the e-Box has it (``Delivery.subject``, as published: the officer searches the e-Box for
-that text, in the letter's language, whatever the page's). The e-Box's messageId is not
-shown: it means nothing to an officer; staff find it in the outbox row
-(``Delivery.message_id``) and its ``delivery.sent`` audit event.
+Each step's state is the one rule of :func:`procedure.step_state.step_state` (done, late,
+due, later, passed, void), the same the reminders, the late notices, the ministry's view and
+``socelec status`` apply. What the page adds: whether the officer may mark the step done by a
+click (a step without a document or form, once its date is near: a step months ahead cannot
+be "done" yet), and the FPS's messages about it: when each was delivered to the e-Box and the
+subject it bears there, or why there is none (not yet due, non-digital recipient sent by post,
+failed, rejected, stopped).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime
 
 from models.delivery import Delivery, DeliveryState
 from procedure import Calendar, CalendarEntry
 from procedure.mailings import DEFAULT_LEAD_DAYS, reminder_window
+from procedure.step_state import Shown, StepState, evidence_for, followed, step_state
 
 
-class StepStatus(StrEnum):
-    done = "done"
-    overdue = "overdue"
-    due_soon = "due_soon"
-    later = "later"
-    void = "void"
-
-
-def step_status(
-    entry: CalendarEntry,
-    today: date,
-    *,
-    confirmed: bool,
-    stopped_on: date | None,
-    due_soon_days: int,
-) -> StepStatus:
-    start = entry.effective_date
-    end = entry.period_end or start
-    if stopped_on is not None and start > stopped_on:
-        return StepStatus.void
-    if entry.step.reminder and confirmed:
-        return StepStatus.done
-    if end < today:
-        return StepStatus.overdue if entry.step.reminder else StepStatus.done
-    if start <= today + timedelta(days=due_soon_days):
-        return StepStatus.due_soon
-    return StepStatus.later
+def confirmable(entry: CalendarEntry, state: StepState) -> bool:
+    """The officer may mark (or unmark) this step done by a click: a followed step whose
+    evidence is a confirmation, not yet void, and no further ahead than "due"."""
+    return (
+        followed(entry)
+        and evidence_for(entry.code).confirmable
+        and state in (StepState.done, StepState.late, StepState.due)
+    )
 
 
 @dataclass(frozen=True)
@@ -127,40 +97,35 @@ def message_notes(
 @dataclass(frozen=True)
 class StepRow:
     entry: CalendarEntry
-    status: StepStatus
+    status: StepState
     confirmed: bool
+    confirmable: bool
     notes: list[MessageNote]
 
 
 def step_rows(
     calendar: Calendar,
     deliveries: Iterable[Delivery],
-    confirmed_codes: set[str],
+    shown: Shown,
     today: date,
     *,
-    stopped_on: date | None,
-    due_soon_days: int,
+    due_days: int,
 ) -> list[StepRow]:
     by_step: dict[str, list[Delivery]] = {}
     for delivery in deliveries:
         by_step.setdefault(delivery.step_code, []).append(delivery)
-    return [
-        StepRow(
-            entry=entry,
-            status=step_status(
-                entry,
-                today,
-                confirmed=entry.code in confirmed_codes,
-                stopped_on=stopped_on,
-                due_soon_days=due_soon_days,
-            ),
-            confirmed=entry.code in confirmed_codes,
-            notes=message_notes(
-                entry,
-                by_step.get(entry.code, ()),
-                today,
-                stopped=stopped_on is not None and entry.effective_date > stopped_on,
-            ),
+    rows = []
+    for entry in calendar.entries:
+        state = step_state(entry, today, shown, due_days=due_days)
+        rows.append(
+            StepRow(
+                entry=entry,
+                status=state,
+                confirmed=entry.code in shown.confirmed,
+                confirmable=confirmable(entry, state),
+                notes=message_notes(
+                    entry, by_step.get(entry.code, ()), today, stopped=state is StepState.void
+                ),
+            )
         )
-        for entry in calendar.entries
-    ]
+    return rows

@@ -63,10 +63,12 @@ def form_errors(request: Request, error: RuleError) -> dict[str, str]:
     return {error.field: translator(request)(error.rule, **error.params)}
 
 
-def flash(request: Request, key: str) -> None:
-    """Show ``key`` (a catalogue key) once, on the next page (post/redirect/get)."""
+def flash(request: Request, key: str, *, warning: bool = False, **params: str) -> None:
+    """Show ``key`` (a catalogue key, filled with ``params``) once, on the next page
+    (post/redirect/get); ``warning`` for what the officer should act on."""
     assert key in KEYS, key
-    request.session[FLASH_KEY] = [*request.session.get(FLASH_KEY, []), key]
+    message = {"key": key, "params": params, "warning": warning}
+    request.session[FLASH_KEY] = [*request.session.get(FLASH_KEY, []), message]
 
 
 def render(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from procedure.calendar import CalendarEntry
+from procedure.calendar import Calendar, CalendarEntry
 from procedure.working_days import WorkingDays
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Shown",
     "StepState",
     "late_notice_day",
+    "late_steps",
     "shown_done",
     "step_state",
 ]
@@ -125,6 +126,16 @@ def step_state(entry: CalendarEntry, today: date, shown: Shown, *, due_days: int
     if start <= today + timedelta(days=due_days):
         return StepState.due
     return StepState.later
+
+
+def late_steps(calendar: Calendar, today: date, shown: Shown) -> list[str]:
+    """The codes of the steps that are late on ``today``, in calendar order (a day Y chosen
+    late makes its X−60 and X−35 late at once: the officer is told)."""
+    return [
+        entry.code
+        for entry in calendar.entries
+        if step_state(entry, today, shown, due_days=0) is StepState.late
+    ]
 
 
 def late_notice_day(entry: CalendarEntry, working_days: WorkingDays, after: int) -> date:

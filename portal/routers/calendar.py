@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from portal.deps import OfficerDossier
+from models.progress import dossier_calendar
+from portal.deps import DbSession, OfficerDossier
 from portal.i18n import Translator
 from portal.web import page_language
-from procedure import CalendarEntry, calendar_to_ics, compute_calendar
+from procedure import CalendarEntry, calendar_to_ics
 from procedure.i18n import (
     FPS_PAGE,
     body_abbreviation,
@@ -27,12 +28,12 @@ router = APIRouter(tags=["calendar"])
     responses={200: {"content": {"text/calendar": {}}}},
     summary="The dossier's calendar as an .ics file",
 )
-def calendar_file(request: Request, dossier: OfficerDossier) -> Response:
+def calendar_file(request: Request, dossier: OfficerDossier, db: DbSession) -> Response:
     if dossier.election_day is None:
         raise HTTPException(409, "error.no_calendar")  # the detail is a catalogue key
     lang = page_language(request)
     t = Translator(lang)
-    calendar = compute_calendar(dossier.edition, dossier.election_day)
+    calendar = dossier_calendar(db, dossier)
 
     dossier_page = str(request.url_for("show_dossier", number=dossier.dossier_number))
 

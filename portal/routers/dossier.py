@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Annotated
 
@@ -15,6 +15,7 @@ from sqlmodel import select
 from models.delivery import Delivery
 from models.dossier import Dossier, DossierStatus
 from models.portal import StepConfirmation
+from models.progress import dossier_calendar, dossier_progress
 from models.registry import format_enterprise_number
 from portal import audit
 from portal.clock import as_utc, today
@@ -34,7 +35,8 @@ from portal.web import flash, form_errors, render, translator
 from procedure import STEPS, compute_calendar, step
 from procedure.documents import DocumentKind
 from procedure.documents import kind as document_kind
-from procedure.i18n import body_abbreviation, body_name, unit_label
+from procedure.i18n import body_abbreviation, body_name, display_code, unit_label
+from procedure.step_state import StepState, evidence_for, followed, late_steps, step_state
 
 router = APIRouter(tags=["dossier"])
 
@@ -100,21 +102,16 @@ def dossier_page(
     day = today(now)
     edition = dossier.edition
     unit = dossier.technical_unit
-    calendar = compute_calendar(edition, dossier.election_day) if dossier.election_day else None
+    working, shown = dossier_progress(db, dossier)
+    calendar = (
+        compute_calendar(edition, dossier.election_day, working) if dossier.election_day else None
+    )
     deliveries = db.exec(
         select(Delivery).where(Delivery.dossier_id == dossier.id).order_by(Delivery.created_at)
     ).all()
-    confirmed = set(
-        db.exec(select(StepConfirmation.step_code).where(StepConfirmation.dossier_id == dossier.id))
-    )
     rows = (
         step_rows(
-            calendar,
-            deliveries,
-            confirmed,
-            day,
-            stopped_on=stopped_on(dossier),
-            due_soon_days=request.app.state.settings.due_soon_days,
+            calendar, deliveries, shown, day, due_days=request.app.state.settings.due_soon_days
         )
         if calendar
         else []
@@ -145,7 +142,7 @@ def dossier_page(
         other_messages=others,
         message_text=lambda note: message_text(note, t),
         can_change_y=can_change(dossier.status, dossier.election_day, day),
-        choices=day_choices(edition, day),
+        choices=day_choices(edition, day, working),
         first_login=dossier.password_changed_at is None,
         stopped_on=stopped_on(dossier),
         stopped_categories=[t(f"category.{c}") for c in dossier.stopped_categories.split(",") if c],
@@ -173,7 +170,10 @@ def choose_election_day(
             new_y = date.fromisoformat(form.election_day)
         except ValueError:
             raise RuleError("election_day", "error.not_a_date") from None
-        check_change(dossier.edition, dossier.status, dossier.election_day, new_y, today(now))
+        working, shown = dossier_progress(db, dossier)
+        check_change(
+            dossier.edition, dossier.status, dossier.election_day, new_y, today(now), working
+        )
     except RuleError as error:
         return dossier_page(
             request,
@@ -200,7 +200,49 @@ def choose_election_day(
         )
         db.commit()
     flash(request, "flash.election_day_saved")
+    late = late_steps(compute_calendar(dossier.edition, new_y, working), today(now), shown)
+    if late:
+        # Choosing Y does not wait for them, but the officer must not learn it from a letter.
+        flash(
+            request,
+            "flash.earlier_steps_late",
+            warning=True,
+            steps=", ".join(map(display_code, late)),
+        )
     return RedirectResponse(f"{dossier_url(dossier)}#y-title", status_code=303)
+
+
+def confirmation_refused(
+    request: Request, db: DbSession, dossier: Dossier, code: str, now, *, undo: bool
+) -> str | None:
+    """Why the officer may not mark step ``code`` done (or undo it) now, or None.
+
+    Only a followed step without a document or form is marked by a click (the others are
+    done by their upload or form); and not before it is due: a step months ahead cannot
+    have been done. Undoing a confirmation is always allowed while the dossier is open.
+    """
+    t = translator(request)
+    if dossier.status != DossierStatus.open:
+        return t("error.dossier_not_open")
+    calendar = dossier_calendar(db, dossier)
+    if calendar is None:
+        return t("error.no_calendar")
+    entry = calendar.entry(code)
+    if not followed(entry):
+        return t("error.step_not_confirmable")
+    if not evidence_for(code).confirmable:
+        return t("error.step_needs_evidence", step=display_code(code))
+    if undo:
+        return None
+    due_days = request.app.state.settings.due_soon_days
+    _, shown = dossier_progress(db, dossier)
+    if step_state(entry, today(now), shown, due_days=due_days) is StepState.later:
+        return t(
+            "error.step_not_yet_due",
+            step=display_code(code),
+            day=entry.effective_date - timedelta(days=due_days),
+        )
+    return None
 
 
 @router.post(
@@ -221,13 +263,8 @@ def confirm_step(
         the_step = step(code)
     except (KeyError, ValueError):
         raise HTTPException(status_code=404) from None
-    if not the_step.reminder or dossier.status != DossierStatus.open:
-        t = translator(request)
-        refused = (
-            t("error.step_not_confirmable")
-            if the_step.reminder is False
-            else t("error.dossier_not_open")
-        )
+    refused = confirmation_refused(request, db, dossier, the_step.code, now, undo=not form.done)
+    if refused is not None:
         return dossier_page(
             request, db, dossier, now, status_code=422, errors={"calendar-title": refused}
         )

@@ -7,15 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
+from sqlmodel import Session
 
 from models.dossier import Dossier, DossierStatus, StopKind
+from models.progress import dossier_calendar
 from portal import audit
 from portal.clock import today
 from portal.deps import ClientAddress, CsrfForm, DbSession, Now, OfficerDossier, csrf_checked
 from portal.errors import RuleError
 from portal.stop import CATEGORIES, Workforce, check_stop, stop_window, stoppable_categories
 from portal.web import flash, form_errors, render, translator
-from procedure import Calendar, compute_calendar
+from procedure import Calendar
 
 router = APIRouter(tags=["stop"])
 
@@ -33,9 +35,8 @@ class StopForm(CsrfForm):
 
 
 def _calendar(dossier: Dossier) -> Calendar | None:
-    if dossier.election_day is None:
-        return None
-    return compute_calendar(dossier.edition, dossier.election_day)
+    # The dossier came from the request's database session (deps.officer_dossier).
+    return dossier_calendar(Session.object_session(dossier), dossier)
 
 
 def _stoppable(dossier: Dossier) -> tuple[str, ...]:

@@ -16,11 +16,11 @@ from babel.messages.pofile import read_po
 
 from models.dossier import DOSSIER_STATUSES
 from models.registry import BODIES
-from portal.progress import StepStatus
 from portal.stop import CATEGORIES
 from procedure import STEPS, Phase, StepKind
 from procedure.documents import KINDS, Family
 from procedure.i18n import KEYS
+from procedure.step_state import StepState
 from templates.render import _TITLE_KEYS
 
 ROOT = Path(__file__).parents[2]
@@ -47,7 +47,7 @@ def built_at_run_time() -> set[str]:
     keys |= {f"{kind}.{family}" for family in Family for kind in ("subject", "file_stem", "kind")}
     keys |= {f"file_phase.{k.phase.value}" for k in KINDS.values() if k.phase is not None}
     keys |= set(_TITLE_KEYS.values())
-    keys |= {f"status.{status}" for status in StepStatus}
+    keys |= {f"status.{state}" for state in StepState}
     keys |= {f"category.{category}" for category in CATEGORIES}
     keys |= {f"dossier.status_{status}" for status in DOSSIER_STATUSES}
     # portal.progress.MessageNote.reason; portal.app._error_page's HTTP statuses.

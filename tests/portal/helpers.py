@@ -7,12 +7,14 @@ argon2id hash (as the campaign does), and delivery rows in the states the flows 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import inspect, text as sql
 from sqlmodel import Session, select
 
 from models.credentials import dossier_number, generate_password, hash_password
@@ -65,12 +67,13 @@ def officer_dossier(
     same_unit_as: Officer | None = None,
     same_enterprise_as: Officer | None = None,
     unit_name: str | None = None,
+    working_days: str = "mon-fri",
 ) -> Officer:
     """A dossier with a fresh password; ``deliveries`` are (document kind, step code, state),
     with the subject the e-Box got for those it accepted (sent, non-digital), as the delivery
     task records it. ``same_unit_as``: the other body of that officer's technical unit,
     instead of a new one; ``same_enterprise_as``: a new unit (named ``unit_name``) of that
-    officer's enterprise."""
+    officer's enterprise; ``working_days``: the registry column of a new unit."""
     password = generate_password()
     serial = next(_serial)
     with Session(engine) as session:
@@ -106,6 +109,7 @@ def officer_dossier(
                 workers_cadre=cadre,
                 has_cppt=True,
                 has_ce=body == "CE",
+                working_days=working_days,
             )
             session.add(unit)
             session.flush()
@@ -183,3 +187,14 @@ def post_form(client, page_url: str, action: str, data: dict, **kwargs):
 def dossier_row(engine, officer: Officer) -> Dossier:
     with Session(engine) as session:
         return session.get(Dossier, officer.dossier_id)
+
+
+def table_digests(engine, *, leaving_out: frozenset[str] = frozenset()) -> dict[str, str]:
+    """A sha-256 of each table's rows (in primary-key order): equal digests before and after a
+    refused request show that it stored nothing, not even part of what it was sent."""
+    digests = {}
+    with engine.connect() as connection:
+        for table in sorted(set(inspect(connection).get_table_names()) - leaving_out):
+            rows = connection.execute(sql(f'SELECT * FROM "{table}" ORDER BY 1')).all()
+            digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests

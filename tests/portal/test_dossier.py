@@ -128,19 +128,31 @@ def test_y_can_change_until_day_x_and_never_to_a_y_whose_x_has_passed(client, en
 
 def test_statuses_and_the_officers_confirmations(client, engine, clock):
     officer, url = logged_in(client, engine, election_day=Y)
-    on_day(client, clock, officer, date(2028, 1, 10))  # after X−60 (10 Dec 2027)
+    on_day(client, clock, officer, date(2028, 3, 10))  # X+14 (22 Feb) passed, X+40 due
     page = client.get(url).text
-    assert 'id="step-X-60" class="status-overdue"' in page
-    assert 'id="step-X-30" class="status-done"' in page  # a legal effect: passed
-    assert 'id="step-X" class="status-due_soon"' not in page
-    assert 'id="step-Y" class="status-later"' in page
-    response = post_form(client, url, f"{url}/steps/X-60", {"done": "true"})
-    assert response.status_code == 303 and response.headers["location"].endswith("#step-X-60")
-    assert 'id="step-X-60" class="status-done"' in client.get(url).text
-    post_form(client, url, f"{url}/steps/X-60", {"done": "false"})
-    assert 'id="step-X-60" class="status-overdue"' in client.get(url).text
-    not_a_task = post_form(client, url, f"{url}/steps/X-30", {"done": "true"})
-    assert not_a_task.status_code == 422
+    assert 'id="step-X-60" class="status-late"' in page  # no notice uploaded, no form
+    # Steps the employer does not do: passed, never "done" (issue 14).
+    assert 'id="step-X-30" class="status-passed"' in page
+    assert 'id="step-X-28" class="status-passed"' in page
+    assert 'id="step-X+14" class="status-late"' in page
+    assert 'id="step-X+40" class="status-due"' in page
+    assert 'id="step-Y+45" class="status-later"' in page
+    response = post_form(client, url, f"{url}/steps/X+14", {"done": "true"})
+    assert response.status_code == 303 and response.headers["location"].endswith("#step-X+14")
+    assert 'id="step-X+14" class="status-done"' in client.get(url).text
+    post_form(client, url, f"{url}/steps/X+14", {"done": "false"})
+    assert 'id="step-X+14" class="status-late"' in client.get(url).text
+    refusals = {
+        "X-30": "Cette étape ne se marque pas comme faite.",
+        "X-60": "L'étape X−60 est faite quand son document est déposé ou son formulaire envoyé",
+        # Y+45 on 10 March: months ahead (issue 14: "can be marked done without a word").
+        "Y+45": "L'étape Y+45 n'est pas encore à faire : elle pourra être marquée comme faite "
+        "à partir du 8 juin 2028.",
+    }
+    for code, refusal in refusals.items():
+        refused = post_form(client, url, f"{url}/steps/{code}", {"done": "true"})
+        assert refused.status_code == 422, code
+        assert refusal in text(refused), code
     assert post_form(client, url, f"{url}/steps/Z+1", {"done": "true"}).status_code == 404
     with Session(engine) as session:
         assert session.exec(select(StepConfirmation)).all() == []

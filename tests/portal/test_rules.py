@@ -16,11 +16,12 @@ from portal.errors import RuleError
 from portal.i18n import negotiate
 from portal.keys import KEY_FILE, session_secret
 from portal.lockout import lock_until
-from portal.progress import StepStatus, step_status
+from portal.progress import confirmable
 from portal.settings import PortalSettings
 from portal.stop import Workforce, check_stop, stoppable_categories
 from procedure import compute_calendar
 from procedure.editions import KNOWN_EDITIONS
+from procedure.step_state import Shown, step_state
 
 EDITION = KNOWN_EDITIONS[2028]
 Y = date(2028, 5, 8)
@@ -110,23 +111,20 @@ def test_y_rules():
         assert (refused.value.field, refused.value.rule) == ("election_day", rule)
 
 
-def test_step_status():
+def test_only_a_followed_step_without_evidence_and_near_its_date_is_confirmable():
     calendar = compute_calendar(EDITION, Y)
-    x60, x30, y = calendar.entry("X-60"), calendar.entry("X-30"), calendar.entry("Y")
-    stop = calendar.entry("X+36")
+    shown = Shown(confirmed=frozenset({"X+14"}))
 
-    def status(entry, today, confirmed=False, stopped_on=None):
-        return step_status(
-            entry, today, confirmed=confirmed, stopped_on=stopped_on, due_soon_days=14
-        )
+    def confirmable_on(code, today):
+        entry = calendar.entry(code)
+        return confirmable(entry, step_state(entry, today, shown, due_days=14))
 
-    assert status(x60, date(2027, 11, 1)) is StepStatus.later
-    assert status(x60, date(2027, 11, 30)) is StepStatus.due_soon
-    assert status(x60, date(2027, 12, 11)) is StepStatus.overdue
-    assert status(x60, date(2027, 12, 11), confirmed=True) is StepStatus.done
-    assert status(x30, date(2028, 1, 20)) is StepStatus.done  # a legal effect, passed
-    assert status(stop, date(2028, 4, 1)) is StepStatus.due_soon  # inside the period
-    assert status(y, date(2028, 4, 1), stopped_on=date(2028, 3, 20)) is StepStatus.void
+    assert confirmable_on("X+40", date(2028, 3, 10))  # due in a week
+    assert confirmable_on("X+40", date(2028, 3, 20))  # late
+    assert confirmable_on("X+14", date(2028, 1, 1))  # done: it may be undone
+    assert not confirmable_on("Y+45", date(2028, 2, 8))  # months ahead: "later"
+    assert not confirmable_on("X-60", date(2027, 12, 1))  # its evidence is a document and form
+    assert not confirmable_on("X-30", date(2028, 1, 20))  # not the employer's act
 
 
 @pytest.mark.parametrize(
