@@ -72,9 +72,7 @@ def officer_dossier(
             if request.method == "GET"
             else (f"/dossiers/{normalise_dossier_number(number)}")
         )
-        raise LoginRequired(
-            page, expired=token is not None, lost_action=request.method != "GET"
-        )
+        raise LoginRequired(page, expired=token is not None, lost_action=request.method != "GET")
     dossier = db.get(Dossier, row.dossier_id)
     if dossier is None or dossier.dossier_number != normalise_dossier_number(number):
         raise HTTPException(status_code=404)

@@ -100,9 +100,7 @@ def declare_closure_day(
             dossier.edition, dossier.status, dossier_calendar(db, dossier), working, day, today(now)
         )
     except RuleError as error:
-        return _page(
-            request, db, dossier, now, status_code=422, errors=form_errors(request, error)
-        )
+        return _page(request, db, dossier, now, status_code=422, errors=form_errors(request, error))
     db.add(
         ClosureDay(
             technical_unit_id=dossier.technical_unit_id,
@@ -148,9 +146,7 @@ def withdraw_closure_day(
     try:
         check_removal(dossier.status, dossier_calendar(db, dossier), day, today(now))
     except RuleError as error:
-        return _page(
-            request, db, dossier, now, status_code=422, errors=form_errors(request, error)
-        )
+        return _page(request, db, dossier, now, status_code=422, errors=form_errors(request, error))
     db.delete(row)
     _calendar_changed(db, dossier, now)
     audit.record(

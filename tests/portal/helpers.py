@@ -14,7 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import inspect, text as sql
+from sqlalchemy import inspect
+from sqlalchemy import text as sql
 from sqlmodel import Session, select
 
 from models.credentials import dossier_number, generate_password, hash_password

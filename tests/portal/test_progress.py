@@ -101,16 +101,18 @@ def ics_event(client, url: str, code: str):
     raise AssertionError(f"no event for {code}")
 
 
-def test_a_closure_day_moves_the_deadline_on_it_for_both_bodies_of_the_unit(
-    client, engine, clock
-):
+def test_a_closure_day_moves_the_deadline_on_it_for_both_bodies_of_the_unit(client, engine, clock):
     cppt, url = logged_in(client, engine, election_day=Y)
     ce = officer_dossier(engine, body="CE", same_unit_as=cppt, election_day=Y)
     closures = f"{url}/closure-days"
     assert "Aucun jour de fermeture n'est déclaré." in text(client.get(closures))
     # X+14 falls on Tuesday 22 February 2028; the unit closes that day.
     assert "22 février 2028" in step_date(client, url, "X+14")
-    revisions = dossier_row(engine, cppt).calendar_revision, dossier_row(engine, ce).calendar_revision
+
+    def revisions():
+        return tuple(dossier_row(engine, o).calendar_revision for o in (cppt, ce))
+
+    before = revisions()
     declared = post_form(client, closures, closures, {"day": "22/02/2028"})
     assert declared.status_code == 303
     listing = text(client.get(closures))
@@ -119,8 +121,7 @@ def test_a_closure_day_moves_the_deadline_on_it_for_both_bodies_of_the_unit(
     moved = step_date(client, url, "X+14")
     assert "21 février 2028" in moved and "date légale" in moved
     assert ics_event(client, url, "X+14").decoded("DTSTART") == date(2028, 2, 21)
-    after = dossier_row(engine, cppt).calendar_revision, dossier_row(engine, ce).calendar_revision
-    assert after == (revisions[0] + 1, revisions[1] + 1)  # both calendars change
+    assert revisions() == (before[0] + 1, before[1] + 1)  # both calendars change
     assert log_in(client, ce).status_code == 303  # the CE's officer sees it too
     assert "21 février 2028" in step_date(client, f"/dossiers/{ce.number}", "X+14")
     assert log_in(client, cppt).status_code == 303
