@@ -24,7 +24,7 @@ from portal.csrf import CsrfError
 from portal.deps import LoginRequired
 from portal.keys import session_secret
 from portal.login import LoginGuard
-from portal.routers import auth, calendar, dossier, password, stop
+from portal.routers import auth, calendar, dossier, forms, password, stop
 from portal.settings import PortalSettings, get_portal_settings
 from portal.web import flash, render, translator
 from procedure.i18n import KEYS
@@ -90,6 +90,7 @@ def create_app(settings: PortalSettings | None = None, clock: Clock | None = Non
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in (auth.router, dossier.router, calendar.router, stop.router, password.router):
         app.include_router(router)
+    app.include_router(forms.router)
     _add_error_pages(app)
     return app
 

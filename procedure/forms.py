@@ -262,7 +262,7 @@ def _pre_electoral_fields(categories: tuple[str, ...]) -> tuple[FormField, ...]:
         FormField(
             ("votes", str(row), part),
             kind,
-            (f"forms.field.vote_{part}", "forms.field.vote_row"),
+            (f"forms.field.vote_{part}", f"forms.field.vote_day_{row}"),
             required=row == 1,
         )
         for row in range(1, VOTE_DAYS + 1)
