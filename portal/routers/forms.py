@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from models.dossier import Dossier, DossierStatus
 from models.evidence import FormKind, FormStatus, StatisticalForm
+from models.registry import format_enterprise_number
 from portal import audit
 from portal.clock import today
 from portal.deps import ClientAddress, CsrfForm, DbSession, Now, OfficerDossier, csrf_checked
@@ -149,6 +150,11 @@ def _first_values(db: Session, dossier: Dossier, kind: str, context: FormContext
     return values(kind, data, context)
 
 
+def _capitalised(name: str) -> str:
+    # A form's name inside a sentence ("basissteekkaart") heading its page.
+    return name[:1].upper() + name[1:]
+
+
 def problem_text(problem: Problem, t: Translator) -> str:
     """A problem as the page says it: the rule's message naming the field."""
     field = " – ".join(t(key) for key in problem.label)
@@ -193,7 +199,7 @@ def _page(
         status_code=status_code,
         dossier=dossier,
         kind=kind,
-        title=document_name(DOCUMENT[kind], t.lang),
+        title=_capitalised(document_name(DOCUMENT[kind], t.lang)),
         fields={f.name: f for f in form_fields(kind, context)},
         label=lambda f: " – ".join(t(key) for key in f.label),
         values=shown,
@@ -206,7 +212,10 @@ def _page(
         current=current,
         submitted=submitted[-1] if submitted else None,
         reason=reason,
-        registry=context.registry,
+        registry={
+            **context.registry,
+            "enterprise_number": format_enterprise_number(context.registry["enterprise_number"]),
+        },
         needs_pre_electoral=kind == FormKind.election and not context.colleges,
         can_save=dossier.status == DossierStatus.open,
     )
