@@ -77,6 +77,8 @@ def officer_dossier(
     if dossier is None or dossier.dossier_number != normalise_dossier_number(number):
         raise HTTPException(status_code=404)
     request.state.dossier = dossier
+    # Who saved a form: the session's token digest (no secret), as the evidence rows keep it.
+    request.state.session_hash = row.token_hash
     # Read now: error pages render after the database session is closed.
     request.state.enterprise_language = dossier.technical_unit.enterprise.language
     return dossier

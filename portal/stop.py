@@ -21,11 +21,9 @@ from datetime import date
 from models.dossier import DossierStatus, StopKind
 from portal.errors import RuleError
 from procedure import Calendar
+from procedure.categories import CADRE_LISTS_FROM, CATEGORIES, YOUTH_MANDATE_FROM
 
 STOP_STEP = "X+36"
-CATEGORIES = ("blue_collar", "white_collar", "young", "cadre")
-YOUTH_MANDATE_FROM = 25  # docs/procedure.md#worker-categories: youth mandate from 25 under 25
-CADRE_LISTS_FROM = 15  # docs/procedure.md#worker-categories: cadre lists from 15 (CE only)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,14 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from models.dossier import DOSSIER_STATUSES
+from models.evidence import FormStatus
 from models.registry import BODIES
 from portal.stop import CATEGORIES
 from procedure import STEPS, Phase, StepKind
+from procedure.categories import COLLEGE_KEYS
 from procedure.documents import KINDS, Family
+from procedure.forms import KINDS as FORM_KINDS
+from procedure.forms import Rule, all_fields, organisations_of
 from procedure.i18n import KEYS
 from procedure.step_state import StepState
 from templates.render import _TITLE_KEYS
@@ -53,6 +57,13 @@ def built_at_run_time() -> set[str]:
     # portal.progress.MessageNote.reason; portal.app._error_page's HTTP statuses.
     keys |= {f"message.{reason}" for reason in _MESSAGE_REASONS}
     keys |= {f"error.title_{status}" for status in (400, 403, 404, 405, 409, 422, 500)}
+    # procedure.forms: the fields' labels, the rules' messages, each form's and college's words.
+    keys |= {key for kind in FORM_KINDS for f in all_fields(kind) for key in f.label}
+    keys |= {f"forms.rule.{rule}" for rule in Rule}
+    keys |= {f"forms.{kind}.{form}" for form in FORM_KINDS for kind in ("intro", "link")}
+    keys |= {f"forms.status_{status}" for status in FormStatus}
+    keys |= {f"forms.college.{college}" for college in COLLEGE_KEYS}
+    keys |= {f"forms.organisation.{org}" for org in organisations_of("cadre")}
     return keys
 
 
