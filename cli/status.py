@@ -12,6 +12,7 @@ from rich.table import Table
 from cli.common import console, database, fail
 from models.editions import EditionError, get_edition
 from models.progress import step_counts
+from models.settings import get_settings
 from models.status import edition_status
 from procedure.clock import brussels_today
 from tasks.summaries import STEP_COLUMNS
@@ -35,7 +36,9 @@ def status_command(
     try:
         with database() as session:
             found = get_edition(session, edition)
-            status = edition_status(session, found, day)
+            status = edition_status(
+                session, found, day, late_after=get_settings().late_notice_after_days
+            )
             counts = step_counts(session, found, day) if steps else []
     except EditionError as exc:
         raise fail(str(exc)) from None

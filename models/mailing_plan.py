@@ -20,7 +20,7 @@ from models.dossier import Dossier
 from models.edition import Edition
 from models.progress import CalendarCache, dossier_facts
 from procedure.documents import kind
-from procedure.mailings import DEFAULT_LATE_AFTER, DueMailing, MailingKind, due_mailings
+from procedure.mailings import DEFAULT_LATE_AFTER, DueMailing, MailingKind
 from procedure.steps import Phase
 
 _PREFIX = {MailingKind.reminder: "reminder", MailingKind.late_notice: "overdue"}
@@ -50,14 +50,8 @@ def due_by_kind(
     calendars = CalendarCache(edition)
     wanted: dict[str, list[int]] = defaultdict(list)
     for (election_day, working_days, shown), ids in groups.items():
-        calendar = calendars.get(election_day, working_days)
-        for mailing in due_mailings(
-            calendar,
-            as_of,
-            lead_days,
-            shown=shown,
-            working_days=working_days,
-            late_after=late_after,
+        for mailing in calendars.mailings(
+            election_day, working_days, shown, as_of, lead_days, late_after
         ):
             if mailing.phase is phase:
                 wanted[kind_code(mailing)].extend(ids)

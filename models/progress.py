@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -25,11 +24,18 @@ from models.portal import StepConfirmation
 from models.registry import Enterprise, TechnicalUnit, WorkingWeek
 from procedure import STEPS
 from procedure.calendar import Calendar, compute_calendar
-from procedure.mailings import planning_calendar
+from procedure.clock import BRUSSELS, as_utc
+from procedure.mailings import (
+    DEFAULT_LATE_AFTER,
+    DEFAULT_LEAD_DAYS,
+    DueMailing,
+    due_mailings,
+    planning_calendar,
+    state_calendar,
+)
 from procedure.step_state import Shown, StepState, followed, step_state
 from procedure.working_days import MONDAY_TO_FRIDAY, MONDAY_TO_SATURDAY, WorkingDays
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 WEEKDAYS = {
     WorkingWeek.monday_to_friday: MONDAY_TO_FRIDAY,
     WorkingWeek.monday_to_saturday: MONDAY_TO_SATURDAY,
@@ -52,18 +58,51 @@ class DossierFacts:
 
 
 class CalendarCache:
-    """Dossiers with the same Y and the same working days share one calendar: an edition has a
-    few dozen, not 11,569."""
+    """Dossiers with the same Y and the same working days share their calendars: an edition
+    has a few dozen, not 11,569."""
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
-        self._calendars: dict[tuple[date | None, WorkingDays], Calendar] = {}
+        self._planning: dict[tuple[date | None, WorkingDays], Calendar] = {}
+        self._states: dict[tuple[date | None, WorkingDays], Calendar] = {}
 
     def get(self, election_day: date | None, working_days: WorkingDays | None = None) -> Calendar:
+        """The calendar reminders are planned by (the earliest dates while Y is not chosen)."""
         key = (election_day, working_days or WorkingDays())
-        if key not in self._calendars:
-            self._calendars[key] = planning_calendar(self.edition, election_day, key[1])[0]
-        return self._calendars[key]
+        if key not in self._planning:
+            self._planning[key] = planning_calendar(self.edition, election_day, key[1])[0]
+        return self._planning[key]
+
+    def states(
+        self, election_day: date | None, working_days: WorkingDays | None = None
+    ) -> Calendar:
+        """The calendar steps are judged late by (procedure.mailings.state_calendar)."""
+        key = (election_day, working_days or WorkingDays())
+        if key not in self._states:
+            self._states[key] = (
+                self.get(*key) if election_day else state_calendar(self.edition, None, key[1])
+            )
+        return self._states[key]
+
+    def mailings(
+        self,
+        election_day: date | None,
+        working_days: WorkingDays,
+        shown: Shown,
+        as_of: date,
+        lead_days: int = DEFAULT_LEAD_DAYS,
+        late_after: int = DEFAULT_LATE_AFTER,
+    ) -> list[DueMailing]:
+        """The mailings due on ``as_of`` for the dossiers of one such group."""
+        return due_mailings(
+            self.get(election_day, working_days),
+            as_of,
+            lead_days,
+            shown=shown,
+            working_days=working_days,
+            late_after=late_after,
+            late_calendar=self.states(election_day, working_days),
+        )
 
 
 def working_days_of_units(session: Session, unit_ids: Iterable[int]) -> dict[int, WorkingDays]:
@@ -133,28 +172,19 @@ def _stopped_on(dossier: Dossier) -> date | None:
     # Only a complete stop ends the procedure; a partial one goes on for the other categories.
     if dossier.stop_kind != StopKind.complete or dossier.stopped_at is None:
         return None
-    return dossier.stopped_at.astimezone(BRUSSELS).date()
+    return as_utc(dossier.stopped_at).astimezone(BRUSSELS).date()
 
 
-def dossier_facts(
-    session: Session,
-    edition: Edition,
-    *,
-    open_only: bool = True,
-    dossier_ids: Iterable[int] | None = None,
-) -> list[DossierFacts]:
-    """Every dossier of the edition (the open ones by default) with what the step rule needs."""
+def dossier_facts(session: Session, edition: Edition) -> list[DossierFacts]:
+    """The open dossiers of the edition with what the step rule needs (a completely stopped
+    dossier gets no further mailing and is done with the procedure)."""
     query = (
         select(Dossier, TechnicalUnit, Enterprise)
         .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
         .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
-        .where(Dossier.edition_id == edition.id)
+        .where(Dossier.edition_id == edition.id, Dossier.status == DossierStatus.open)
         .order_by(col(Dossier.id))
     )
-    if open_only:
-        query = query.where(Dossier.status == DossierStatus.open)
-    if dossier_ids is not None:
-        query = query.where(col(Dossier.id).in_(list(dossier_ids)))
     rows = session.exec(query).all()
     working = working_days_of_units(session, (unit.id for _, unit, _ in rows))
     shown = shown_of(session, (dossier for dossier, _, _ in rows))
@@ -178,11 +208,12 @@ def step_counts(
     session: Session, edition: Edition, as_of: date, *, due_days: int = 7
 ) -> list[dict]:
     """Per followed step: the open dossiers done, late, due within ``due_days`` and later, in
-    all and per language (the ministry's view)."""
+    all and per language (the ministry's view; the same dossiers ``socelec report late``
+    lists)."""
     calendars = CalendarCache(edition)
     counts: dict[str, Counter] = {s.code: Counter() for s in STEPS}
-    for facts in dossier_facts(session, edition, open_only=False):
-        calendar = calendars.get(facts.election_day, facts.working_days)
+    for facts in dossier_facts(session, edition):
+        calendar = calendars.states(facts.election_day, facts.working_days)
         for entry in calendar.entries:
             if not followed(entry):
                 continue
@@ -203,7 +234,7 @@ def late_dossiers(session: Session, edition: Edition, as_of: date, step_code: st
     calendars = CalendarCache(edition)
     late = []
     for facts in dossier_facts(session, edition):
-        entry = calendars.get(facts.election_day, facts.working_days).entry(step_code)
+        entry = calendars.states(facts.election_day, facts.working_days).entry(step_code)
         if step_state(entry, as_of, facts.shown, due_days=0) is StepState.late:
             late.append((facts, (as_of - (entry.period_end or entry.effective_date)).days))
     last = _last_messages(session, [facts.dossier_id for facts, _ in late])
@@ -230,7 +261,7 @@ def _last_messages(session: Session, dossier_ids: list[int]) -> dict[int, str]:
         .order_by(col(Delivery.sent_at))
     ).all()
     return {
-        dossier_id: f"{kind} {sent_at.astimezone(BRUSSELS):%Y-%m-%d}"
+        dossier_id: f"{kind} {as_utc(sent_at).astimezone(BRUSSELS):%Y-%m-%d}"
         for dossier_id, kind, sent_at in rows
     }
 

@@ -20,7 +20,7 @@ from models.progress import CalendarCache, dossier_facts
 from models.registry import Enterprise, TechnicalUnit
 from procedure.documents import DocumentKind
 from procedure.documents import kind as kind_of
-from procedure.mailings import MailingKind, due_mailings
+from procedure.mailings import DEFAULT_LATE_AFTER, MailingKind
 from procedure.steps import Phase
 
 
@@ -53,7 +53,12 @@ class EditionStatus:
 
 
 def edition_status(
-    session: Session, edition: Edition, as_of: date, horizon_days: int = 14
+    session: Session,
+    edition: Edition,
+    as_of: date,
+    horizon_days: int = 14,
+    *,
+    late_after: int = DEFAULT_LATE_AFTER,
 ) -> EditionStatus:
     status = EditionStatus(edition=edition.year, as_of=as_of)
     rows = session.exec(
@@ -74,7 +79,9 @@ def edition_status(
         by_phase[calendar.phase_on(as_of).value] += count
         for offset in range(1, horizon_days + 1):
             day = as_of + timedelta(days=offset)
-            for mailing in due_mailings(calendar, day, shown=shown, working_days=working_days):
+            for mailing in calendars.mailings(
+                election_day, working_days, shown, day, late_after=late_after
+            ):
                 if mailing.due_from == day:
                     late = mailing.kind is MailingKind.late_notice
                     upcoming[(day, f"late:{mailing.step_code}" if late else mailing.step_code)] += (

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from procedure.clock import BRUSSELS, as_utc
+
+__all__ = ["BRUSSELS", "Clock", "as_utc", "shifted_clock", "system_clock", "today"]
 
 Clock = Callable[[], datetime]
 
@@ -30,8 +31,3 @@ def shifted_clock(as_of: date) -> Clock:
 
 def today(now: datetime) -> date:
     return now.astimezone(BRUSSELS).date()
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; socelec stores them in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

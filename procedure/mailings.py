@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from procedure.calendar import Calendar, compute_calendar, valid_election_days
-from procedure.step_state import Shown, followed, late_notice_day, shown_done
+from procedure.calendar import Calendar, CalendarEntry, compute_calendar, valid_election_days
+from procedure.step_state import Shown, late_notice_day, shown_done
 from procedure.steps import PHASE_FIRST_DAY, Phase
 from procedure.working_days import WorkingDays
 
@@ -69,11 +69,25 @@ def planning_calendar(
     return compute_calendar(edition, first, working_days), True
 
 
+def state_calendar(
+    edition, election_day: date | None, working_days: WorkingDays | None = None
+) -> Calendar:
+    """The calendar a dossier's steps are judged late by.
+
+    Its own once Y is chosen. Before, the window's latest valid Y: a step is late only when no
+    Y the company may still choose would leave it time (the earliest dates, which the reminders
+    use, would call it late on steps it can still do in time).
+    """
+    if election_day is not None:
+        return compute_calendar(edition, election_day, working_days)
+    latest = valid_election_days(edition, working_days)[-1]
+    return compute_calendar(edition, latest, working_days)
+
+
 def procedure_end(edition, working_days: WorkingDays | None = None) -> date:
     """The last day any dossier of the edition may still act: the procedure of the window's
     latest valid Y. An e-Box message must stay readable until then."""
-    latest = valid_election_days(edition, working_days)[-1]
-    return compute_calendar(edition, latest, working_days).last_day
+    return state_calendar(edition, None, working_days).last_day
 
 
 def phase_window(calendar: Calendar, phase: Phase) -> tuple[date, date | None]:
@@ -98,9 +112,12 @@ def due_mailings(
     shown: Shown | None = None,
     working_days: WorkingDays | None = None,
     late_after: int = DEFAULT_LATE_AFTER,
+    late_calendar: Calendar | None = None,
 ) -> list[DueMailing]:
     """Every mailing whose window contains ``as_of`` for this calendar; with ``shown`` (what
-    the dossier did), no reminder for a step done and the late notices due."""
+    the dossier did), no reminder for a step done and the late notices due, by
+    ``late_calendar`` when it differs (:func:`state_calendar`: a dossier without its Y is
+    late only once it is late whatever Y it still chooses)."""
     if lead_days < 0:
         raise ValueError(f"lead_days: must be 0 or more, not {lead_days}")
     due: list[DueMailing] = []
@@ -110,25 +127,29 @@ def due_mailings(
         due.append(
             DueMailing(MailingKind.phase_notice, phase_notice_code(phase), phase, start, end)
         )
-    for entry in calendar.entries:
-        if not entry.step.reminder:
-            continue
-        done = shown is not None and shown_done(entry.code, shown)
-        if done or (
-            shown is not None and shown.stopped_on and entry.effective_date > shown.stopped_on
-        ):
-            continue
+    for entry in _open_steps(calendar, shown):
         start, end = reminder_window(entry.effective_date, entry.step.code, lead_days)
         if start <= as_of <= end:
             due.append(
                 DueMailing(MailingKind.reminder, entry.step.code, entry.step.phase, start, end)
             )
-        if shown is not None and followed(entry):
-            late = late_notice_day(entry, working_days or WorkingDays(), late_after)
-            if late <= as_of:
-                due.append(
-                    DueMailing(
-                        MailingKind.late_notice, entry.step.code, entry.step.phase, late, None
-                    )
-                )
+    if shown is None:
+        return due
+    for entry in _open_steps(late_calendar or calendar, shown):
+        late = late_notice_day(entry, working_days or WorkingDays(), late_after)
+        if late <= as_of:
+            due.append(
+                DueMailing(MailingKind.late_notice, entry.step.code, entry.step.phase, late, None)
+            )
     return due
+
+
+def _open_steps(calendar: Calendar, shown: Shown | None) -> list[CalendarEntry]:
+    """The reminder steps the dossier has still to do: not shown done, not after its stop."""
+    return [
+        entry
+        for entry in calendar.entries
+        if entry.step.reminder
+        and not (shown is not None and shown_done(entry.code, shown))
+        and not (shown is not None and shown.stopped_on and entry.effective_date > shown.stopped_on)
+    ]

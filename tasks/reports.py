@@ -21,6 +21,7 @@ from models.dossier import Dossier
 from models.editions import get_edition
 from models.progress import step_counts
 from models.registry import Enterprise, TechnicalUnit
+from models.settings import get_settings
 from models.status import edition_status
 from procedure.mailings import procedure_end
 
@@ -142,4 +143,6 @@ def campaign_letters(edition_year: int, kinds: list[str]) -> list[dict]:
 def edition_status_report(edition_year: int, as_of: date) -> dict:
     """The numbers of ``socelec status`` for the flow's summary artifact."""
     with Session(get_engine()) as session:
-        return edition_status(session, get_edition(session, edition_year), as_of).as_dict()
+        found = get_edition(session, edition_year)
+        late_after = get_settings().late_notice_after_days
+        return edition_status(session, found, as_of, late_after=late_after).as_dict()

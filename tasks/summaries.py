@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 #: The states counted per step in the ministry's view (models.progress.step_counts).
-STEP_COLUMNS = ("done", "late", "due", "later", "passed", "void")
+#: The states of a followed step among the open dossiers (a completely stopped dossier's later
+#: steps are void: it counts among the stopped dossiers of ``socelec status``, not here).
+STEP_COLUMNS = ("done", "late", "due", "later", "passed")
 
 
 def markdown_table(rows: Sequence[Mapping], empty: str = "_none_") -> str:

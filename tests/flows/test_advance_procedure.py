@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections import Counter
 from datetime import date, timedelta
 
@@ -16,17 +19,20 @@ from prefect.client.schemas.filters import (
     FlowRunFilterParentFlowRunId,
 )
 from sqlmodel import Session, col, select
+from typer.testing import CliRunner
 
+from cli.main import app
 from flows.advance_procedure import advance_procedure, phase_mailings
-from models import Delivery, Dossier, Edition
-from models.mailing_plan import due_by_kind
-from procedure import STEPS, Phase
+from models import Delivery, Dossier, Enterprise, TechnicalUnit
+from models.evidence import StatisticalForm, StepDocument
+from procedure.clock import BRUSSELS, as_utc
 from tasks.campaign import render_documents
 from templates.batches import prepare_documents
-from tests.factories import load_sample
+from tests.factories import do_step, load_sample, upload
 from tests.flows.helpers import all_messages, assert_exactly_once, in_threads, seed_sandbox
 
 pytestmark = pytest.mark.integration
+RUNNER = CliRunner(env={"COLUMNS": "200"})
 
 # Without a chosen Y the earliest dates of the 2028 window apply: Y = 8 May, X = 8 February.
 X_2028 = date(2028, 2, 8)
@@ -80,44 +86,6 @@ def test_daily_runs_send_due_mailings_once_and_skip_stopped_dossiers(
         "pre-procedure-2028-on-2028-02-08",
         "post-electoral-2028-on-2028-02-08",
     } <= names
-
-
-def test_every_day_of_an_edition_in_order_plans_each_mailing_exactly_once(engine):
-    """The planning the daily run relies on, simulated over a whole edition."""
-    load_sample(engine, 6)
-    with Session(engine) as session:
-        edition = session.exec(select(Edition).where(Edition.year == 2028)).one()
-        dossiers = session.exec(select(Dossier).order_by(Dossier.id)).all()
-        dossiers[0].election_day = date(2028, 5, 19)
-        dossiers[1].election_day = date(2028, 5, 12)
-        session.commit()
-        dossier_ids = [d.id for d in dossiers]
-        planned: Counter[tuple[str, int]] = Counter()
-        day = date(2027, 11, 20)
-        while day <= date(2028, 8, 31):
-            for phase in Phase:
-                for kind, ids in due_by_kind(session, edition, day, phase, 7).items():
-                    for dossier_id in ids:
-                        planned[(kind, dossier_id)] += 1
-                        session.add(
-                            Delivery(
-                                dossier_id=dossier_id,
-                                document_kind=kind,
-                                step_code=kind,
-                                state="sent",
-                                idempotency_key=f"{kind}/{dossier_id}",
-                            )
-                        )
-            session.flush()
-            day += timedelta(days=1)
-        session.rollback()
-    assert set(planned.values()) == {1}
-    expected_kinds = {f"reminder-{s.code}" for s in STEPS if s.reminder} | {
-        f"phase-{p.value}" for p in Phase if p is not Phase.preparation
-    }
-    for wanted in dossier_ids:
-        kinds = {kind for kind, dossier_id in planned if dossier_id == wanted}
-        assert kinds == expected_kinds, wanted
 
 
 def test_a_failed_phase_does_not_skip_the_later_ones_and_a_rerun_sends_only_the_rest(
@@ -196,3 +164,92 @@ def test_a_failed_phase_does_not_skip_the_later_ones_and_a_rerun_sends_only_the_
     assert late_kinds == ["phase-pre_procedure"]
     assert_exactly_once(engine, sandbox)
     assert len(all_messages(sandbox)) == sum(sent.values()) + 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_ministry_and_the_help_desk_see_the_late_dossiers_the_database_holds(
+    prefect_server, engine, sandbox, advance
+):
+    load_sample(engine, 8)
+    seed_sandbox(engine, sandbox)
+    day = date(2028, 1, 20)  # X−60 and X−35 have passed for every Y of the window
+    with Session(engine) as session:
+        dossiers = session.exec(select(Dossier).order_by(Dossier.id)).all()
+        dossiers[0].status = "stopped"
+        dossiers[1].election_day = date(2028, 5, 19)
+        do_step(session, dossiers[2].id, "X-60", day)
+        do_step(session, dossiers[2].id, "X-35", day)
+        do_step(session, dossiers[3].id, "X-60", day)
+        upload(session, dossiers[4].id, "X-60", day)  # without the basic form: not done
+        session.commit()
+    state = advance_procedure(edition=2028, as_of=day, batch_size=50, return_state=True)
+    assert state.is_completed()
+
+    with Session(engine) as session:
+        # The database's own answer, in plain queries: an open dossier is done on X−60 with its
+        # notice and its submitted basic form, on X−35 with its notice; late otherwise (both
+        # dates are past).
+        open_dossiers = dict(
+            session.exec(
+                select(Dossier.id, Enterprise.language)
+                .join(TechnicalUnit, col(TechnicalUnit.id) == col(Dossier.technical_unit_id))
+                .join(Enterprise, col(Enterprise.id) == col(TechnicalUnit.enterprise_id))
+                .where(Dossier.status == "open")
+            ).all()
+        )
+        numbers = dict(session.exec(select(Dossier.id, Dossier.dossier_number)).all())
+        documents = set(session.exec(select(StepDocument.dossier_id, StepDocument.step_code)))
+        last_sent = {}
+        for dossier_id, kind, sent_at in session.exec(
+            select(Delivery.dossier_id, Delivery.document_kind, Delivery.sent_at)
+            .where(col(Delivery.sent_at).is_not(None))
+            .order_by(col(Delivery.sent_at))
+        ):
+            last_sent[dossier_id] = f"{kind} {as_utc(sent_at).astimezone(BRUSSELS):%Y-%m-%d}"
+        forms = set(
+            session.exec(
+                select(StatisticalForm.dossier_id, StatisticalForm.form).where(
+                    StatisticalForm.status == "submitted"
+                )
+            )
+        )
+    done = {
+        "X-60": {d for d in open_dossiers if (d, "X-60") in documents and (d, "basic") in forms},
+        "X-35": {d for d in open_dossiers if (d, "X-35") in documents},
+    }
+    assert len(done["X-60"]) == 2 and len(done["X-35"]) == 1
+    late = {code: set(open_dossiers) - ids for code, ids in done.items()}
+
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+                key=ArtifactFilterKey(any_=["advance-2028-steps"]),
+            )
+        )
+    table = artifact.data if isinstance(artifact.data, list) else json.loads(artifact.data)
+    rows = {row["step"]: row for row in table}
+    status = json.loads(
+        RUNNER.invoke(app, ["status", "--steps", "--json", "--as-of", str(day)]).stdout
+    )
+    by_step = {row["step"]: row for row in status["steps"]}
+    for code in ("X-60", "X-35"):
+        languages = Counter(open_dossiers[d] for d in late[code])
+        assert rows[code]["done"] == len(done[code]) == by_step[code]["done"]
+        assert rows[code]["late"] == len(late[code]) == by_step[code]["late"]
+        for lang in ("fr", "nl", "de"):
+            assert rows[code][f"late_{lang}"] == languages[lang] == by_step[code][f"late_{lang}"]
+        report = RUNNER.invoke(
+            app,
+            ["report", "late", "--step", code, "--as-of", str(day), "--format", "csv"],
+        )
+        assert report.exit_code == 0, report.output
+        listed = list(csv.DictReader(io.StringIO(report.stdout)))
+        assert sorted(row["dossier"] for row in listed) == sorted(numbers[d] for d in late[code])
+        assert Counter(row["language"] for row in listed) == languages
+        assert {row["dossier"]: row["last_fps_message"] for row in listed} == {
+            numbers[d]: last_sent.get(d, "") for d in late[code]
+        }
+        # Each late dossier got the step's late notice today (it was 2 working days late).
+        assert state.result()["rendered"][f"overdue-{code}"] == len(late[code])
+    assert rows["X"]["later"] == len(open_dossiers)  # X = 8 February or later: not yet due
