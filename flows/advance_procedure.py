@@ -25,7 +25,7 @@ from flows.runner import render_runner
 from procedure.clock import brussels_today
 from procedure.mailings import DEFAULT_LEAD_DAYS
 from procedure.steps import Phase
-from tasks.campaign import plan_phase_mailings, render_documents
+from tasks.campaign import plan_phase_mailings, render_documents, undelivered_kinds
 from tasks.delivery import check_delivery_configuration
 from tasks.reports import edition_status_report, step_states_report
 from tasks.summaries import daily_summary, step_table
@@ -71,7 +71,8 @@ def phase_mailings(
             f"{kind_code}: rendering for {sum(map(len, batches))} dossiers",
         )
         rendered[kind_code] = counts.get("rendered", 0)
-    delivered = deliver_outbox(edition, batch_size, list(plan)) if plan else {}
+    kinds = sorted(set(plan) | set(undelivered_kinds(edition, phase)))
+    delivered = deliver_outbox(edition, batch_size, kinds) if kinds else {}
     return {"rendered": rendered, "delivered": delivered}
 
 

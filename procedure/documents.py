@@ -184,6 +184,15 @@ KINDS: dict[str, DocumentKind] = {
 }
 
 
+def kinds_of_phase(phase: Phase) -> list[str]:
+    """The codes of the phase's mailings: its notice, and its steps' reminders and late notices."""
+    return [
+        k.code
+        for k in KINDS.values()
+        if k.phase is phase or (k.step is not None and k.step.phase is phase)
+    ]
+
+
 def kind(code: str | DocumentKind) -> DocumentKind:
     """The kind for ``code``; a ``KeyError`` lists the known codes."""
     if isinstance(code, DocumentKind):

@@ -12,14 +12,14 @@ from sqlmodel import Session, col, select
 
 from models.campaign import open_dossiers
 from models.db import get_engine, session_scope
-from models.delivery import Delivery
+from models.delivery import Delivery, DeliveryState
 from models.dossier import Dossier, DossierStatus
 from models.editions import get_edition
 from models.mailing_plan import due_by_kind
 from models.outbox import dossiers_needing
 from models.registry import Enterprise, TechnicalUnit
 from models.settings import get_settings
-from procedure.documents import BROCHURE
+from procedure.documents import BROCHURE, kinds_of_phase
 from procedure.documents import kind as kind_of
 from procedure.steps import Phase
 from templates.batches import prepare_access_code_letters, prepare_documents
@@ -136,6 +136,26 @@ def plan_phase_mailings(
             get_settings().late_notice_after_days,
         )
     return {kind: batches_of(ids, batch_size) for kind, ids in plan.items()}
+
+
+@task(name="find-undelivered-mailings", cache_policy=NO_CACHE)
+def undelivered_kinds(edition_year: int, phase: str) -> list[str]:
+    """The phase's kinds with rows rendered but not sent: a phase that failed between its
+    rendering and its delivery left them, and no later plan names them again (they exist)."""
+    with Session(get_engine()) as session:
+        edition_id = get_edition(session, edition_year).id
+        return sorted(
+            session.exec(
+                select(Delivery.document_kind)
+                .distinct()
+                .join(Dossier, col(Dossier.id) == col(Delivery.dossier_id))
+                .where(
+                    Dossier.edition_id == edition_id,
+                    col(Delivery.document_kind).in_(kinds_of_phase(Phase(phase))),
+                    col(Delivery.state).in_([DeliveryState.rendered, DeliveryState.failed]),
+                )
+            ).all()
+        )
 
 
 @task(name="find-enterprises-without-brochure", cache_policy=NO_CACHE)
