@@ -1,5 +1,6 @@
 """Settings of socelec's core, read from the environment (prefix ``SOCELEC_``) or a ``.env``
-file: the database, the data directory, the outbox, the documents and the delivery.
+file: the database, the data directory, the outbox, the documents, the uploaded evidence and the
+delivery.
 
 One object (:func:`get_settings`, read once per process) so the same code talks to SQLite or
 PostgreSQL, renders in processes or threads, and keeps its keys where it is told, by
@@ -67,6 +68,11 @@ class Settings(BaseSettings):
         description="Fernet key(s) for credential letters at rest, comma-separated, newest "
         "first; generated into data_dir/outbox.key when unset.",
     )
+    evidence_dir: Path | None = Field(
+        default=None,
+        description="Where the notices and PVs officers upload are kept, one file per digest; "
+        "unset: in the database (step_document.content).",
+    )
     # Printed on every letter: where election officers log in (the FPS web application of 2020
     # and 2024, docs/procedure.md#the-fps-web-application).
     portal_url: str = "https://www.elections-sociales.belgique.be"
@@ -81,6 +87,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [name.strip() for name in value.split(",") if name.strip()]
         return value
+
+    @field_validator("evidence_dir", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value):
+        # SOCELEC_EVIDENCE_DIR= (empty) means the database, not the working directory.
+        return None if value == "" else value
 
     @field_validator("portal_url")
     @classmethod

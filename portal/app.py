@@ -24,7 +24,16 @@ from portal.csrf import CsrfError
 from portal.deps import LoginRequired
 from portal.keys import session_secret
 from portal.login import LoginGuard
-from portal.routers import auth, calendar, closure_days, dossier, forms, password, stop
+from portal.routers import (
+    auth,
+    calendar,
+    closure_days,
+    dossier,
+    evidence,
+    forms,
+    password,
+    stop,
+)
 from portal.settings import PortalSettings, get_portal_settings
 from portal.web import flash, render, translator
 from procedure.i18n import KEYS
@@ -96,6 +105,7 @@ def create_app(settings: PortalSettings | None = None, clock: Clock | None = Non
         stop.router,
         password.router,
         forms.router,
+        evidence.router,
     ):
         app.include_router(router)
     _add_error_pages(app)

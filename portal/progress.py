@@ -18,7 +18,7 @@ from datetime import date, datetime
 from models.delivery import Delivery, DeliveryState
 from procedure import Calendar, CalendarEntry
 from procedure.mailings import DEFAULT_LEAD_DAYS, reminder_window
-from procedure.step_state import Shown, StepState, evidence_for, followed, step_state
+from procedure.step_state import STOP_STEP, Shown, StepState, evidence_for, followed, step_state
 
 
 def confirmable(entry: CalendarEntry, state: StepState) -> bool:
@@ -95,11 +95,31 @@ def message_notes(
 
 
 @dataclass(frozen=True)
+class EvidenceItem:
+    """One piece of a step's evidence: its document (``what`` = "document") or one of its
+    statistical forms (``what`` = the form's kind), and whether the dossier has it."""
+
+    what: str
+    present: bool
+
+
+def evidence_items(entry: CalendarEntry, shown: Shown) -> list[EvidenceItem]:
+    """What the officer sends to show the step done, each with a link on the dossier page.
+    The stop's notice or PV (X+36) only once a stop is declared: without one there is none."""
+    needed = evidence_for(entry.code)
+    if not followed(entry) or (entry.code == STOP_STEP and shown.stopped_on is None):
+        return []
+    items = [EvidenceItem("document", entry.code in shown.uploaded)] if needed.uploads else []
+    return items + [EvidenceItem(form, form in shown.forms) for form in needed.forms]
+
+
+@dataclass(frozen=True)
 class StepRow:
     entry: CalendarEntry
     status: StepState
     confirmed: bool
     confirmable: bool
+    evidence: list[EvidenceItem]
     notes: list[MessageNote]
 
 
@@ -123,6 +143,7 @@ def step_rows(
                 status=state,
                 confirmed=entry.code in shown.confirmed,
                 confirmable=confirmable(entry, state),
+                evidence=[] if state is StepState.void else evidence_items(entry, shown),
                 notes=message_notes(
                     entry, by_step.get(entry.code, ()), today, stopped=state is StepState.void
                 ),

@@ -23,7 +23,8 @@ from portal.settings import PortalSettings
 _TOUCH_EVERY = timedelta(minutes=1)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the database keeps of a session token (and what an upload names its session by)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -38,7 +39,7 @@ def open_session(db: Session, dossier_id: int, now: datetime, settings: PortalSe
     token = secrets.token_urlsafe(32)
     db.add(
         PortalSession(
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             dossier_id=dossier_id,
             created_at=now,
             last_seen_at=now,
@@ -52,7 +53,9 @@ def active_session(
     db: Session, token: str, now: datetime, settings: PortalSettings
 ) -> PortalSession | None:
     """The live session of ``token``, or None (an ended session is removed)."""
-    row = db.exec(select(PortalSession).where(PortalSession.token_hash == _digest(token))).first()
+    row = db.exec(
+        select(PortalSession).where(PortalSession.token_hash == token_digest(token))
+    ).first()
     if row is None:
         return None
     last_seen = as_utc(row.last_seen_at)
@@ -71,13 +74,13 @@ def active_session(
 
 
 def close_session(db: Session, token: str) -> None:
-    db.execute(delete(PortalSession).where(PortalSession.token_hash == _digest(token)))
+    db.execute(delete(PortalSession).where(PortalSession.token_hash == token_digest(token)))
 
 
 def close_other_sessions(db: Session, dossier_id: int, keep_token: str) -> None:
     db.execute(
         delete(PortalSession).where(
             PortalSession.dossier_id == dossier_id,
-            PortalSession.token_hash != _digest(keep_token),
+            PortalSession.token_hash != token_digest(keep_token),
         )
     )

@@ -8,7 +8,8 @@ text, so a translator of the Dutch or German file sees the French in any tool, a
 the text in the file's language. The domains only split the work: ``procedure`` holds the
 procedure's words and those the letters and the portal share, ``documents`` the letters'
 labels, e-Box subjects and file names, ``portal`` the portal's pages, ``forms`` the
-statistical forms' fields, rules and pages (:mod:`procedure.forms`). A key is defined once in
+statistical forms' fields, rules and pages (:mod:`procedure.forms`), ``evidence`` the pages
+of the notices and PVs officers upload. A key is defined once in
 one domain and every part reads it here, so a word has one wording per language everywhere.
 
 The catalogues live in this package because every other part (templates, portal, the e-Box
@@ -86,7 +87,7 @@ LANGUAGES: tuple[Language, ...] = ("fr", "nl", "de")
 LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}
 #: Where the catalogues are: ``<lang>/LC_MESSAGES/<domain>.po``, the gettext layout.
 LOCALE_DIR = Path(__file__).with_name("locale")
-DOMAINS = ("procedure", "documents", "portal", "forms")
+DOMAINS = ("procedure", "documents", "portal", "forms", "evidence")
 #: The source language: its msgids are the texts the other languages translate.
 SOURCE: Language = "fr"
 

@@ -42,7 +42,7 @@ def test_an_officer_sends_the_three_forms(one_backend, browser, app, engine, clo
     with browser_page(browser, app, locale=LOCALES[lang].replace("_", "-")) as page:
         open_dossier(page, lang, officer)
 
-        page.get_by_role("link", name=label("forms.link.basic", lang)).click()
+        page.get_by_role("link", name=label("forms.link.basic", lang), exact=True).click()
         assert page.locator("#administrative__enterprise_name").input_value() == (
             "Dupont Logistique SA"
         )
@@ -69,7 +69,7 @@ def test_an_officer_sends_the_three_forms(one_backend, browser, app, engine, clo
         record(page, f"23-form-basic-correction-{lang}")
 
         page.goto(f"/dossiers/{officer.number}")
-        page.get_by_role("link", name=label("forms.link.pre_electoral", lang)).click()
+        page.get_by_role("link", name=label("forms.link.pre_electoral", lang), exact=True).click()
         record(page, f"24-form-pre-electoral-empty-{lang}")
         fill(page, pre_raw())
         send(page, lang)
@@ -77,7 +77,7 @@ def test_an_officer_sends_the_three_forms(one_backend, browser, app, engine, clo
         record(page, f"25-form-pre-electoral-submitted-{lang}")
 
         page.goto(f"/dossiers/{officer.number}")
-        page.get_by_role("link", name=label("forms.link.election", lang)).click()
+        page.get_by_role("link", name=label("forms.link.election", lang), exact=True).click()
         record(page, f"26-form-election-empty-{lang}")
         fill(page, election_raw(colleges__cadre__valid="29"))
         send(page, lang)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from models.audit import AuditEvent
 from models.evidence import ClosureDay
+from tests.factories import submit, upload
 from tests.portal.helpers import (
     dossier_row,
     log_in,
@@ -179,3 +180,29 @@ def test_another_dossier_s_closure_days_are_not_reachable(client, engine):
     mine, _ = logged_in(client, engine, election_day=Y)
     other = officer_dossier(engine, election_day=Y)
     assert client.get(f"/dossiers/{other.number}/closure-days").status_code == 404
+
+
+def _step_row(page: str, code: str) -> str:
+    return re.search(rf'<tr id="step-{re.escape(code)}" class="[^"]*">.*?</tr>', page, re.S).group(
+        0
+    )
+
+
+def test_a_step_shown_by_its_document_and_form_links_to_both_and_turns_done(client, engine, clock):
+    officer, url = logged_in(client, engine, election_day=Y)
+    on_day(client, clock, officer, date(2027, 12, 20))  # before X−60 of Y = 8 May
+    row = _step_row(client.get(url).text, "X-60")
+    assert f'href="{url}/evidence/X-60">Envoyer le document' in row
+    assert f'href="{url}/forms/basic">Fiche statistique de base (jour X−60) : à remplir' in row
+    assert "status-done" not in row and "Marquer comme fait" not in row
+    with Session(engine) as session:
+        upload(session, officer.dossier_id, "X-60", date(2027, 12, 20))
+        session.commit()
+    row = _step_row(client.get(url).text, "X-60")
+    assert "Document envoyé" in row and ": à remplir" in row and "status-done" not in row
+    with Session(engine) as session:
+        submit(session, officer.dossier_id, "basic", date(2027, 12, 20))
+        session.commit()
+    row = _step_row(client.get(url).text, "X-60")
+    assert 'class="status-done"' in row
+    assert "Fiche statistique de base (jour X−60) : envoyée" in row

@@ -11,8 +11,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from ebox_sandbox.seed import ebox_status
 from models import Delivery, Dossier, Enterprise, TechnicalUnit
@@ -23,6 +22,7 @@ from models.editions import get_edition
 from procedure.documents import BROCHURE
 from templates.batches import prepare_access_code_letters, prepare_documents
 from tests.flows.helpers import all_messages
+from tests.portal.helpers import table_digests
 
 # Issue 7: 20 % 503, 5 % 429 with Retry-After, 5 % accepted then dropped, 200 ms latency
 # spikes (here on 10 % of the requests). The 503s carry no Retry-After, so the adapter's own
@@ -43,13 +43,8 @@ EXPECTED_STATE = {"not_in_cbe": "rejected", "never_logged_in": "non_digital", "d
 
 
 def fingerprint(engine) -> str:
-    """A digest of every row of every table: equal before and after means nothing changed."""
-    digest = hashlib.sha256()
-    with engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            rows = connection.execute(sa_select(table).order_by(*table.primary_key.columns)).all()
-            digest.update(f"{table.name}:{rows!r}\n".encode())
-    return digest.hexdigest()
+    """One digest of every table's rows: equal before and after means nothing changed."""
+    return hashlib.sha256(repr(sorted(table_digests(engine).items())).encode()).hexdigest()
 
 
 def render_outbox(engine, access_codes: int, actor: str = "test") -> None:
