@@ -16,8 +16,10 @@ as much per hash and would make a 20,000-letter campaign spend minutes hashing
 from __future__ import annotations
 
 import math
+import os
 import re
 import secrets
+import threading
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,6 +38,10 @@ _COMPACT_RE = re.compile(r"^(\d{2})(CPPT|CE)(\d{6})(\d{2})$")
 _SEPARATORS_RE = re.compile(r"[^0-9A-Z]")
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
+# argon2id is memory-hard: each hash fills 19 MiB it has just allocated. More hashes at once
+# than cores only add cache misses and page faults: 50 verifications took 1.03 s on 40 threads
+# and 0.64 s on 2 (2 cores), so the portal's 40 request threads take turns, a core each.
+_hash_slots = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
 class DossierNumberError(ValueError):
@@ -106,12 +112,14 @@ def normalise_password(text: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(normalise_password(password))
+    with _hash_slots:
+        return _hasher.hash(normalise_password(password))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, normalise_password(password))
+        with _hash_slots:
+            return _hasher.verify(password_hash, normalise_password(password))
     except (VerificationError, InvalidHashError):
         return False
 
