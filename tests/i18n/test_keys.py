@@ -24,6 +24,7 @@ from procedure.documents import KINDS, Family
 from procedure.forms import KINDS as FORM_KINDS
 from procedure.forms import Rule, all_fields, organisations_of
 from procedure.i18n import KEYS
+from procedure.regions import PROVINCES, REGIONS
 from procedure.step_state import StepState
 from templates.render import _TITLE_KEYS
 
@@ -64,6 +65,9 @@ def built_at_run_time() -> set[str]:
     keys |= {f"forms.status_{status}" for status in FormStatus}
     keys |= {f"forms.college.{college}" for college in COLLEGE_KEYS}
     keys |= {f"forms.organisation.{org}" for org in organisations_of("cadre")}
+    # procedure.regions: region_name(), province_name().
+    keys |= {f"region.{region}" for region in REGIONS}
+    keys |= {f"province.{province}" for province in PROVINCES}
     return keys
 
 
