@@ -8,8 +8,9 @@ from models.dossier import DOSSIER_STATUSES, Dossier
 from models.edition import Edition, EditionSuspension
 from models.evidence import ClosureDay, StatisticalForm, StepDocument
 from models.portal import PortalSession, StepConfirmation
+from models.previous_results import PreviousResult
 from models.print_batch import PrintBatch
-from models.registry import BODIES, LANGUAGES, Enterprise, TechnicalUnit
+from models.registry import BODIES, LANGUAGES, Enterprise, Sector, TechnicalUnit
 from models.settings import Settings, get_settings
 
 __all__ = [
@@ -28,7 +29,9 @@ __all__ = [
     "Enterprise",
     "MailingApproval",
     "PortalSession",
+    "PreviousResult",
     "PrintBatch",
+    "Sector",
     "Settings",
     "StatisticalForm",
     "StepConfirmation",

@@ -24,6 +24,15 @@ class WorkingWeek(StrEnum):
     monday_to_saturday = "mon-sat"
 
 
+class Sector(StrEnum):
+    """The registry's ``sector``: the FPS's results split the commercial sector (marchand /
+    profit) from the non-commercial one (non marchand / social profit)
+    (docs/procedure.md#joint-committees-and-sectors)."""
+
+    commercial = "commercial"
+    non_commercial = "non_commercial"
+
+
 def format_enterprise_number(number: str) -> str:
     """The enterprise number as the CBE prints it, "0403.170.701" (python-stdnum validates
     Belgian enterprise numbers but has no formatter for them)."""
@@ -75,6 +84,7 @@ class TechnicalUnit(SQLModel, table=True):
             name="ck_technical_unit_workforce",
         ),
         one_of("working_days", WorkingWeek, name="ck_technical_unit_working_days"),
+        one_of("sector", Sector, name="ck_technical_unit_sector", nullable=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -93,6 +103,11 @@ class TechnicalUnit(SQLModel, table=True):
     ce_exists: bool = False
     # The unit's usual working week: its deadlines move off the days it does not work.
     working_days: str = Field(default=WorkingWeek.monday_to_friday, max_length=10)
+    # The joint committee (paritair comité / commission paritaire) as the registry gives it,
+    # "200", "118.01"; and the sector. Both optional: the results count a unit without them as
+    # "unknown" (docs/procedure.md#joint-committees-and-sectors).
+    joint_committee: str | None = Field(default=None, max_length=10)
+    sector: str | None = Field(default=None, max_length=16)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
