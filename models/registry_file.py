@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from stdnum import exceptions as stdnum_errors
 from stdnum.be import ssn, vat
 
-from models.registry import LANGUAGES, WorkingWeek
+from models.registry import LANGUAGES, Sector, WorkingWeek
 
 ENTERPRISE_COLUMNS = (
     "enterprise_number",
@@ -41,7 +42,7 @@ UNIT_COLUMNS = (
     "workers_young",
     "workers_cadre",
 )
-OPTIONAL_COLUMNS = ("ce_exists", "officer_ssin", "working_days")
+OPTIONAL_COLUMNS = ("ce_exists", "officer_ssin", "working_days", "joint_committee", "sector")
 COLUMNS = ENTERPRISE_COLUMNS + UNIT_COLUMNS + OPTIONAL_COLUMNS
 WORKFORCE_COLUMNS = UNIT_COLUMNS[6:]
 
@@ -56,6 +57,10 @@ CE_RENEWAL_THRESHOLD = 50
 # letter or a page show "evil" as "live" (the "Trojan Source" trick, CVE-2021-42574), and a
 # zero-width character makes two names that look the same differ.
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf"})
+
+# A joint committee's number (docs/procedure.md#joint-committees-and-sectors): three digits,
+# then the levels of a sub-committee after dots ("200", "118.01", "330.04").
+JOINT_COMMITTEE = re.compile(r"[0-9]{3}(?:\.[0-9]{2}){0,2}")
 
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "oui", "ja"})
 FALSE_WORDS = frozenset({"", "0", "no", "n", "false", "non", "nee", "nein"})
@@ -115,6 +120,8 @@ class UnitRecord:
     has_ce: bool
     ce_exists: bool
     working_days: str = WorkingWeek.monday_to_friday
+    joint_committee: str | None = None
+    sector: str | None = None
 
     @property
     def workforce(self) -> int:
@@ -170,6 +177,30 @@ class _Row:
         if value not in set(WorkingWeek):
             self.error(name, "must be mon-fri or mon-sat (empty: mon-fri)")
             return WorkingWeek.monday_to_friday
+        return value
+
+    def joint_committee(self, name: str) -> str | None:
+        """The unit's joint committee, without spaces ("118 .01" is "118.01"); empty: unknown."""
+        value = "".join((self.raw.get(name) or "").split())
+        if not value:
+            return None
+        if not JOINT_COMMITTEE.fullmatch(value):
+            self.error(
+                name,
+                "must be a joint committee number: 3 digits, then .NN for a sub-committee "
+                "(200, 118.01; empty: unknown)",
+            )
+            return None
+        return value
+
+    def sector(self, name: str) -> str | None:
+        """The unit's sector; empty: unknown."""
+        value = (self.raw.get(name) or "").strip().lower().replace("-", "_")
+        if not value:
+            return None
+        if value not in set(Sector):
+            self.error(name, "must be commercial or non_commercial (empty: unknown)")
+            return None
         return value
 
     def flag(self, name: str) -> bool:
@@ -348,6 +379,8 @@ def parse_registry(data: bytes) -> list[UnitRecord]:
             has_ce=has_ce,
             ce_exists=row.flag("ce_exists"),
             working_days=row.working_week("working_days"),
+            joint_committee=row.joint_committee("joint_committee"),
+            sector=row.sector("sector"),
             **{name: row.count(name) for name in WORKFORCE_COLUMNS},
         )
         if has_cppt or has_ce:

@@ -30,6 +30,8 @@ UNIT_FIELDS = (
     "has_ce",
     "ce_exists",
     "working_days",
+    "joint_committee",
+    "sector",
 )
 
 

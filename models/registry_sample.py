@@ -5,6 +5,11 @@ a CE (about 56 %; docs/procedure.md#scale, forumforthefuture.be); Dutch about 62
 German 1 % (an assumption close to the 2020 split of procedures by region, same section). Most
 companies have one technical unit, some several. Numbers carry valid check digits so the file
 passes the same validation as a real one. The same seed gives the same file.
+
+Each company has a joint committee and its sector, the same on all its units; the committees,
+their weights and which are non-commercial are an assumption, not a measured mix
+(docs/procedure.md#joint-committees-and-sectors). They are drawn from a second generator of
+their own, so the other columns are those the same seed gave before the two columns existed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,23 @@ MEAN_UNITS = 1 - MULTI_UNIT_SHARE + MULTI_UNIT_SHARE * 2.5  # 2 or 3 units when 
 # CE is set for that mean: --companies 7402 then gives ~11,569 dossiers, as in 2024.
 CE_SHARE = (7402 + 4167) / (7402 * MEAN_UNITS) - 1
 OFFICER_SSIN_SHARE = 0.7
+# Joint committees by weight (an assumption: 200, the employees' auxiliary committee, is the
+# most common), and those the sample puts in the non-commercial sector (health and welfare,
+# social profit); every other one is commercial.
+JOINT_COMMITTEE_WEIGHTS = {
+    "200": 30,
+    "124": 8,
+    "111": 6,
+    "116": 5,
+    "118": 7,
+    "140": 6,
+    "302": 5,
+    "319": 6,
+    "329": 5,
+    "330": 14,
+    "337": 8,
+}
+NON_COMMERCIAL_COMMITTEES = frozenset({"319", "329", "330", "337"})
 
 CITIES = {
     "nl": [
@@ -168,6 +190,10 @@ def sample_registry(companies: int, seed: int = 2028) -> str:
     if companies < 1:
         raise ValueError("companies must be 1 or more")
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not secrets)
+    # The joint committees' own generator: drawing them from ``rng`` would change every later
+    # column of the file a seed gave before they existed.
+    committee_rng = random.Random(f"joint-committee-{seed}")  # noqa: S311 (as above)
+    committees, committee_weights = zip(*JOINT_COMMITTEE_WEIGHTS.items(), strict=True)
     used: set[str] = set()
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
@@ -186,6 +212,11 @@ def sample_registry(companies: int, seed: int = 2028) -> str:
             "city": city,
             "officer_ssin": _ssin(rng) if rng.random() < OFFICER_SSIN_SHARE else "",
         }
+        committee = committee_rng.choices(committees, committee_weights)[0]
+        enterprise["joint_committee"] = committee
+        enterprise["sector"] = (
+            "non_commercial" if committee in NON_COMMERCIAL_COMMITTEES else "commercial"
+        )
         with_ce = rng.random() < CE_SHARE
         units = rng.randrange(2, 4) if rng.random() < MULTI_UNIT_SHARE else 1
         for index in range(1, units + 1):

@@ -170,3 +170,47 @@ def test_the_working_week_is_optional_and_named_when_wrong():
     assert "line 2: working_days: must be mon-fri or mon-sat (empty: mon-fri)" in errors_of(
         csv_of({**GOOD, "working_days": "weekends"})
     )
+
+
+def test_the_joint_committee_and_the_sector_are_optional_and_normalised():
+    (unit,) = parse_registry(csv_of(GOOD))
+    assert (unit.joint_committee, unit.sector) == (None, None)
+    for given, kept in (("200", "200"), (" 118 .01 ", "118.01"), ("330.04", "330.04")):
+        (unit,) = parse_registry(csv_of({**GOOD, "joint_committee": given}))
+        assert unit.joint_committee == kept, given
+    for given, kept in (
+        ("commercial", "commercial"),
+        (" NON_COMMERCIAL ", "non_commercial"),
+        ("non-commercial", "non_commercial"),
+    ):
+        (unit,) = parse_registry(csv_of({**GOOD, "sector": given}))
+        assert unit.sector == kept, given
+
+
+@pytest.mark.parametrize(
+    "value", ["20", "2000", "200.1", "200.", "PC 200", "CP200", "２００", "2OO"]
+)
+def test_a_bad_joint_committee_names_line_field_and_rule(value):
+    assert (
+        "line 2: joint_committee: must be a joint committee number: 3 digits, then .NN for a "
+        "sub-committee (200, 118.01; empty: unknown)"
+    ) in errors_of(csv_of({**GOOD, "joint_committee": value}))
+
+
+@pytest.mark.parametrize("value", ["profit", "public", "marchand", "non commercial", "1"])
+def test_a_bad_sector_names_line_field_and_rule(value):
+    assert "line 2: sector: must be commercial or non_commercial (empty: unknown)" in errors_of(
+        csv_of({**GOOD, "sector": value})
+    )
+
+
+def test_the_sample_registry_gives_each_company_a_joint_committee_and_its_sector():
+    units = parse_registry(sample_registry(300, seed=2).encode())
+    assert all(u.joint_committee and u.sector for u in units)
+    non_commercial = {u.joint_committee for u in units if u.sector == "non_commercial"}
+    assert non_commercial <= {"319", "329", "330", "337"}
+    assert {"200", "330"} <= {u.joint_committee for u in units}
+    by_company: dict[str, set[str | None]] = {}
+    for u in units:
+        by_company.setdefault(u.enterprise.enterprise_number, set()).add(u.joint_committee)
+    assert all(len(committees) == 1 for committees in by_company.values())

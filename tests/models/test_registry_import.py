@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from models import AuditEvent, Enterprise, TechnicalUnit
@@ -89,3 +90,42 @@ def test_bad_file_changes_nothing(engine):
     with pytest.raises(RegistryFileError):
         parse_registry(bad.encode())
     assert counts(engine) == before
+
+
+def test_a_corrected_joint_committee_or_sector_updates_the_unit_in_place(engine):
+    text = sample_registry(4, seed=11)
+    load(engine, text)
+    header, first, *rest = text.splitlines()
+    columns = header.split(",")
+    fields = first.split(",")
+    number, code = fields[columns.index("enterprise_number")], fields[columns.index("unit_code")]
+    fields[columns.index("joint_committee")] = "118.01"
+    fields[columns.index("sector")] = "non_commercial"
+    report = load(engine, "\n".join([header, ",".join(fields), *rest]) + "\n")
+    assert report.units_updated == 1
+    assert report.changed_fields.keys() <= {"joint_committee", "sector"}
+    assert "joint_committee" in report.changed_fields
+
+    def unit() -> TechnicalUnit:
+        with Session(engine) as session:
+            return session.exec(
+                select(TechnicalUnit)
+                .join(Enterprise)
+                .where(Enterprise.enterprise_number == number, TechnicalUnit.code == code)
+            ).one()
+
+    assert (unit().joint_committee, unit().sector) == ("118.01", "non_commercial")
+    # A file that leaves them empty says they are unknown: the unit keeps no stale value.
+    fields[columns.index("joint_committee")] = fields[columns.index("sector")] = ""
+    load(engine, "\n".join([header, ",".join(fields), *rest]) + "\n")
+    assert (unit().joint_committee, unit().sector) == (None, None)
+
+
+def test_the_database_refuses_a_sector_the_registry_does_not_know(engine):
+    load(engine, sample_registry(1, seed=12))
+    with Session(engine) as session:
+        row = session.exec(select(TechnicalUnit)).first()
+        row.sector = "public"
+        session.add(row)
+        with pytest.raises(IntegrityError):
+            session.commit()

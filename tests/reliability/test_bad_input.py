@@ -203,6 +203,11 @@ class Registry:
         return (codecs.BOM_UTF8 if self.bom else b"") + out.getvalue().encode()
 
 
+# The ways a file may give a joint committee and a sector, and what the registry keeps of them.
+JOINT_COMMITTEES = ["200", " 124 ", "118.01", "330 .04", ""]
+SECTORS = ["commercial", "NON_COMMERCIAL", "non-commercial", " Commercial ", ""]
+
+
 @st.composite
 def registries(draw, columns_needed: tuple[str, ...] = (), twin_units: bool = False) -> Registry:
     """A valid registry; ``columns_needed`` are among its optional columns, and with
@@ -235,6 +240,10 @@ def registries(draw, columns_needed: tuple[str, ...] = (), twin_units: bool = Fa
                 "unit_code": code,
                 **draw(unit_columns("ce_exists" in columns)),
             }
+            if "joint_committee" in columns:
+                row["joint_committee"] = draw(st.sampled_from(JOINT_COMMITTEES))
+            if "sector" in columns:
+                row["sector"] = draw(st.sampled_from(SECTORS))
             if ssin:
                 row["officer_ssin"] = draw(
                     st.sampled_from(
@@ -336,6 +345,18 @@ def _broken_value(draw, reg: Registry, index: int, name: str) -> tuple[str, str,
         ) + (line,)
     if name == "ce_exists":
         return draw(st.sampled_from(["maybe", "2", "oui!", "si"])), "must be yes or no", line
+    if name == "joint_committee":
+        return (
+            draw(st.sampled_from(["20", "2000", "200.1", "PC 200", "200,01", "２００", "200."])),
+            "must be a joint committee number",
+            line,
+        )
+    if name == "sector":
+        return (
+            draw(st.sampled_from(["profit", "public", "marchand", "non commercial", "1"])),
+            "must be commercial or non_commercial",
+            line,
+        )
     if name == "working_days":
         return (
             draw(st.sampled_from(["mon-sun", "weekdays", "5", "lun-ven"])),
@@ -406,12 +427,16 @@ def _assert_imported(engine, reg: Registry) -> None:
                 unit.workers_blue_collar,
                 unit.workers_cadre,
                 unit.has_ce,
+                unit.joint_committee,
+                unit.sector,
             ) == (
                 normalised(row["unit_name"]),
                 normalised(row["unit_city"]),
                 int(row["workers_blue_collar"]),
                 int(row["workers_cadre"]),
                 "CE" in row["bodies"].upper().replace("CPPT", ""),
+                "".join(row.get("joint_committee", "").split()) or None,
+                row.get("sector", "").strip().lower().replace("-", "_") or None,
             )
 
 
