@@ -87,7 +87,7 @@ LANGUAGES: tuple[Language, ...] = ("fr", "nl", "de")
 LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}
 #: Where the catalogues are: ``<lang>/LC_MESSAGES/<domain>.po``, the gettext layout.
 LOCALE_DIR = Path(__file__).with_name("locale")
-DOMAINS = ("procedure", "documents", "portal", "forms", "evidence")
+DOMAINS = ("procedure", "documents", "portal", "forms", "evidence", "results")
 #: The source language: its msgids are the texts the other languages translate.
 SOURCE: Language = "fr"
 
