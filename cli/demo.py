@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -32,6 +32,7 @@ from ebox_adapter.settings import EboxSettings
 from models.db import get_engine
 from models.delivery import DeliveryState
 from models.editions import EditionError, get_edition
+from models.election_sample import simulate_election_forms
 from models.registry_sample import sample_registry
 from models.settings import get_settings
 from models.setup import ensure_database
@@ -138,8 +139,14 @@ def demo_command(
     portal_port: int = typer.Option(0, min=0, max=65535, help="Portal port (0: free)."),
     sandbox_port: int = typer.Option(0, min=0, max=65535, help="e-Box sandbox port (0: free)."),
     verbose: bool = typer.Option(False, "--verbose", help="Show the flows' logs here too."),
+    results: bool = typer.Option(
+        True,
+        "--results/--no-results",
+        help="Then simulate the election forms and publish the provisional national results.",
+    ),
 ) -> None:
-    """Run the whole story on a sample registry: campaign, reminders of a day, summary."""
+    """Run the whole story on a sample registry: campaign, reminders of a day, and (simulated
+    election forms) the national results; then a summary."""
     if not verbose:
         # The flows' INFO logs still reach the Prefect UI; the terminal keeps one status line.
         # Set before prefect is imported, for this process and the render workers.
@@ -172,7 +179,7 @@ def demo_command(
                     progress=status.update,
                 ) as stack,
             ):
-                runs = _story(stack, status, registry, edition, day)
+                runs = _story(stack, status, registry, edition, day, seed if results else None)
                 status.stop()
                 _summary(stack, edition, day, before, runs, data_dir, keep_running)
                 if keep_running:
@@ -182,14 +189,20 @@ def demo_command(
 
 
 def _story(
-    stack: LocalStack, status: Status, registry: Path, edition: int, day: date
+    stack: LocalStack,
+    status: Status,
+    registry: Path,
+    edition: int,
+    day: date,
+    results_seed: int | None,
 ) -> dict[str, str]:
-    """The three flows, in order; returns each run's URL in the Prefect UI."""
+    """The flows, in order; returns each run's URL in the Prefect UI."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.advance_procedure import advance_procedure
     from flows.import_registry import import_registry
     from flows.open_edition import open_edition
+    from flows.publish_results import publish_results
 
     # The flows run in this process, which waits for them: no crash to detect, and the
     # heartbeat thread delays the end of every (sub)flow run
@@ -209,11 +222,33 @@ def _story(
             _, advance_url = _run(
                 advance_procedure, "advance-procedure", stack, edition=edition, as_of=day
             )
-    return {
-        "import-registry": import_url,
-        "open-edition": campaign_url,
-        "advance-procedure": advance_url,
-    }
+        runs = {
+            "import-registry": import_url,
+            "open-edition": campaign_url,
+            "advance-procedure": advance_url,
+        }
+        if results_seed is not None:
+            status.update("election forms: simulating the sample companies' results")
+            after_window = simulate_results(edition, results_seed)
+            status.update(f"publish-results {edition} for {after_window}")
+            published, runs["publish-results"] = _run(
+                publish_results, "publish-results", stack, edition=edition, as_of=after_window
+            )
+            say(
+                f"results: {published['forms']} election forms (simulated), provisional "
+                f"report: {published['report_fr']} (and -nl, -de), open data: {published['csv']}"
+            )
+    return runs
+
+
+def simulate_results(edition_year: int, seed: int) -> date:
+    """Election forms for the sample dossiers, as if the elections took place; returns the day
+    after the voting window, when provisional results are published."""
+    with Session(get_engine()) as session:
+        edition = get_edition(session, edition_year)
+        simulate_election_forms(session, edition, seed=seed)
+        session.commit()
+        return edition.window_last + timedelta(days=1)
 
 
 def _summary(

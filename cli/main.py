@@ -16,6 +16,7 @@ from cli import (
     preview,
     registry,
     report,
+    results,
     serve,
     status,
 )
@@ -32,6 +33,7 @@ app.add_typer(ebox.app, name="ebox-sandbox")
 app.add_typer(portal.app, name="portal")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(report.app, name="report")
+app.add_typer(results.app, name="results")
 app.command("calendar")(calendar.calendar_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)

@@ -9,7 +9,8 @@ the text in the file's language. The domains only split the work: ``procedure`` 
 procedure's words and those the letters and the portal share, ``documents`` the letters'
 labels, e-Box subjects and file names, ``portal`` the portal's pages, ``forms`` the
 statistical forms' fields, rules and pages (:mod:`procedure.forms`), ``evidence`` the pages
-of the notices and PVs officers upload. A key is defined once in
+of the notices and PVs officers upload, ``results`` the national results report
+(:mod:`templates.results_report`). A key is defined once in
 one domain and every part reads it here, so a word has one wording per language everywhere.
 
 The catalogues live in this package because every other part (templates, portal, the e-Box

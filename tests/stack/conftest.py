@@ -134,7 +134,7 @@ def served(tmp_path_factory) -> Iterator[Served]:
         )
         running = Served(process, data_dir, log, urls["prefect"], urls["portal"], urls["sandbox"])
         wait_for(
-            lambda: len(running.deployments()) >= 4, 60, "the served deployments", process, log
+            lambda: len(running.deployments()) >= 5, 60, "the served deployments", process, log
         )
         yield running
     finally:

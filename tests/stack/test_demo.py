@@ -12,8 +12,10 @@ import re
 import sqlite3
 import subprocess
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from ebox_sandbox.process import SandboxProcess
 from tests.flows.helpers import DOSSIER_RE, PASSWORD_RE, access_codes
@@ -69,7 +71,15 @@ def test_demo_tells_the_whole_story_once(tmp_path):
     assert _row(out, "reminders")[1] > 0  # day X: the reminder to post the notice
     assert _row(out, "phase notices")[1] == dossiers  # entering the announcement phase
 
-    for flow in ("import-registry", "open-edition", "advance-procedure"):
+    # The election forms simulated, the provisional results published: where the report is.
+    report = re.search(r"provisional report: (\S+-fr\.pdf) \(and -nl, -de\)", out)
+    assert report, out
+    assert (
+        PdfReader(report.group(1)).pages and Path(report.group(1).replace("-fr.", "-de.")).exists()
+    )
+    forms = int(re.search(r"results: (\d+) election forms \(simulated\)", out).group(1))
+    assert 0 < forms <= dossiers
+    for flow in ("import-registry", "open-edition", "advance-procedure", "publish-results"):
         assert re.search(
             rf"{flow} run:\s+http://127\.0\.0\.1:\d+/runs/flow-run/[0-9a-f-]{{36}}", out
         ), flow
@@ -91,6 +101,7 @@ def test_demo_tells_the_whole_story_once(tmp_path):
     prefect_db.close()
     assert runs["import-registry"] == runs["open-edition-2028"] == "COMPLETED"
     assert runs["advance-2028-on-2028-02-08"] == "COMPLETED"
+    assert runs["results-2028-provisional-on-2028-05-22"] == "COMPLETED"
 
     # The officer finds the password in the letter the demo points to; no output shows one.
     with SandboxProcess(tmp_path) as sandbox:

@@ -24,7 +24,13 @@ from tests.stack.conftest import ROOT, Served, clean_environment, socelec, wait_
 pytestmark = pytest.mark.integration
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-DEPLOYMENTS = {"open-edition", "advance-procedure", "redeliver", "import-registry"}
+DEPLOYMENTS = {
+    "open-edition",
+    "advance-procedure",
+    "publish-results",
+    "redeliver",
+    "import-registry",
+}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -61,7 +67,11 @@ def test_serve_registers_the_deployments_of_prefect_yaml(served):
     assert schedule["active"] is True
     assert schedule["schedule"]["cron"] == "0 7 * * *"
     assert schedule["schedule"]["timezone"] == "Europe/Brussels"
-    assert all(not d["schedules"] for name, d in deployments.items() if name != "advance-procedure")
+    [results] = deployments["publish-results"]["schedules"]
+    assert results["schedule"]["cron"] == "0 9 * * *"
+    assert results["schedule"]["timezone"] == "Europe/Brussels"
+    scheduled = {"advance-procedure", "publish-results"}
+    assert all(not d["schedules"] for name, d in deployments.items() if name not in scheduled)
 
 
 def test_the_scheduler_creates_the_daily_run_at_seven_in_brussels(served):

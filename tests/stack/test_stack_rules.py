@@ -18,7 +18,13 @@ from cli.stack import StackError, bind_listener, exported
 
 def test_prefect_yaml_declares_the_four_deployments_and_their_flows():
     specs = {spec.name: spec for spec in read_deployments(PREFECT_YAML.read_text())}
-    assert set(specs) == {"open-edition", "advance-procedure", "redeliver", "import-registry"}
+    assert set(specs) == {
+        "open-edition",
+        "advance-procedure",
+        "publish-results",
+        "redeliver",
+        "import-registry",
+    }
     advance = specs["advance-procedure"]
     assert advance.schedules == (
         {"cron": "0 7 * * *", "timezone": "Europe/Brussels", "active": True},
