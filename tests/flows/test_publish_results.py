@@ -29,6 +29,11 @@ from models.evidence import StatisticalForm
 from models.results import edition_results
 from tasks.results import headline_table
 from tests.factories import load_sample
+from tests.procedure.test_results import (
+    assert_nothing_revealed,
+    assert_shares_make_100,
+    assert_totals_add_up,
+)
 
 RUNNER = CliRunner(env={"COLUMNS": "200"})
 AFTER_WINDOW = date(2028, 5, 22)  # the 2028 window: 8 to 21 May 2028
@@ -56,6 +61,18 @@ def _artifacts(flow_run_id) -> dict[str, object]:
             )
         )
     return {a.key: a.data for a in found}
+
+
+def test_the_figures_of_a_generated_edition_add_up_and_hide_small_cells(engine, edition):
+    with Session(engine) as session:
+        results = edition_results(session, get_edition(session, 2028))
+    assert_totals_add_up(results)
+    assert_shares_make_100(results)
+    assert_nothing_revealed(results)
+    assert any(c.suppressed for c in results.cells.values())
+    [ce, cppt] = results.coverage
+    assert (ce.body, cppt.body) == ("CE", "CPPT")
+    assert ce.reported + cppt.reported == results.forms
 
 
 def test_the_artifact_the_csv_the_reports_and_the_cli_agree(prefect_server, engine, edition):

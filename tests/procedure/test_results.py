@@ -73,6 +73,10 @@ def results(request):
 
 
 def test_every_total_is_the_sum_of_its_parts(results):
+    assert_totals_add_up(results)
+
+
+def assert_totals_add_up(results) -> None:
     checked = 0
     for parent, kids in families(results.cells):
         whole, parts = results.cells[parent].tally, [results.cells[k].tally for k in kids]
@@ -89,6 +93,10 @@ def test_every_total_is_the_sum_of_its_parts(results):
 
 
 def test_shares_add_up_to_100_within_rounding(results):
+    assert_shares_make_100(results)
+
+
+def assert_shares_make_100(results) -> None:
     rows = results.rows()
     by_cell = {}
     for row in rows:
@@ -115,6 +123,10 @@ def test_a_cell_on_fewer_than_three_companies_is_never_a_number(results):
 
 
 def test_no_suppressed_cell_can_be_worked_out_by_difference(results):
+    assert_nothing_revealed(results)
+
+
+def assert_nothing_revealed(results) -> None:
     """An attacker knows every shown figure and that each family adds up: from a parent and
     all its children but one they get the last, from all the children they get the parent,
     and again with what they learnt, until nothing new comes. They learn no hidden cell."""
