@@ -18,6 +18,10 @@ from models.settings import get_settings
 from models.setup import ensure_database
 from tests.pg import PostgresServer
 
+# rich fixes a console's width when it is created, from COLUMNS: whichever test imports the CLI
+# first in a worker process, its output must not wrap at 80 columns (tests read it unwrapped).
+os.environ.setdefault("COLUMNS", "200")
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("SOCELEC_TEST_POSTGRES") == "1" else [])
 
 
