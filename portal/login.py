@@ -66,7 +66,9 @@ class LoginGuard:
     def login(
         self, db: Session, number: str, password: str, *, ip: str, now: datetime
     ) -> LoginResult:
-        """Check a canonical dossier number and a password; commits what it records."""
+        """Check a canonical dossier number and a password. A refusal is committed here (its
+        counters must outlive the request); a success is left to the caller, who commits it
+        with the session it opens: one transaction, nothing half-done."""
         wait = self.per_address.blocked_for(ip)
         if wait is not None:
             return LoginResult(retry_at=now + wait)
@@ -92,7 +94,6 @@ class LoginGuard:
             ip=ip,
             first_login=dossier.password_changed_at is None,
         )
-        db.commit()
         return LoginResult(dossier=dossier)
 
     def wrong_password(

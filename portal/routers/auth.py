@@ -102,20 +102,22 @@ def login(
             locked_until=result.locked_until,
             last_try=result.last_try,
         )
-    dossier = result.dossier
+    # Read before the commit, which would expire the row and read it again.
+    dossier_id, home = result.dossier.id, _dossier_url(result.dossier.dossier_number)
+    first_login = result.dossier.password_changed_at is None
     old_token = request.session.get(SESSION_TOKEN_KEY)
     if old_token:
         close_session(db, old_token)
     _restart_session(request)
     request.session[SESSION_TOKEN_KEY] = open_session(
-        db, dossier.id, now, request.app.state.settings
+        db, dossier_id, now, request.app.state.settings
     )
-    db.commit()
-    if dossier.password_changed_at is None:
-        return RedirectResponse(f"{_dossier_url(dossier.dossier_number)}/password", status_code=303)
+    db.commit()  # the login's record and its session, together
+    if first_login:
+        return RedirectResponse(f"{home}/password", status_code=303)
     target = safe_next(form.next)
-    if not target or not target.startswith(_dossier_url(dossier.dossier_number)):
-        target = _dossier_url(dossier.dossier_number)
+    if not target or not target.startswith(home):
+        target = home
     return RedirectResponse(target, status_code=303)
 
 
