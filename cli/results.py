@@ -10,11 +10,11 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from models.previous_results import PreviousResultsError, load_previous_results
 from rich.table import Table
 
 from cli.common import actor, console, database, fail
 from models.editions import EditionError, get_edition
+from models.previous_results import PreviousResultsError, load_previous_results
 from models.results import ResultsError, check_forms, edition_results, require_final
 from tasks.results import as_json, headline_table, open_data_csv, status_of
 

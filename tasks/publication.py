@@ -9,7 +9,6 @@ from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from templates.results_report import render_report
 
 from models.db import get_engine, session_scope
 from models.editions import get_edition
@@ -24,6 +23,7 @@ from models.results import record_publication as record
 from models.settings import get_settings
 from procedure.results import Results
 from tasks.results import open_data_csv, status_of
+from templates.results_report import render_report
 
 #: Provisional figures are published daily until this long after the voting window.
 PUBLICATION_DAYS_AFTER_WINDOW = 60

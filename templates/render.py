@@ -97,7 +97,8 @@ class RenderedDocument:
 
 
 @cache
-def _environment() -> Environment:
+def jinja_environment() -> Environment:
+    """The templates of templates/documents, for the letters and the results report."""
     environment = Environment(
         loader=FileSystemLoader(DOCUMENTS_DIR),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True),
@@ -110,12 +111,14 @@ def _environment() -> Environment:
 
 
 @cache
-def _stylesheet() -> CSS:
-    return CSS(filename=DOCUMENTS_DIR / "letter.css", font_config=_font_config())
+def letter_stylesheet() -> CSS:
+    """The letters' CSS, which the results report builds on."""
+    return CSS(filename=DOCUMENTS_DIR / "letter.css", font_config=shared_font_config())
 
 
 @cache
-def _font_config() -> FontConfiguration:
+def shared_font_config() -> FontConfiguration:
+    """One font configuration per process: fonts are loaded once."""
     return FontConfiguration()
 
 
@@ -192,7 +195,7 @@ def _article(
     }
     if context is not None:  # generic documents never see a dossier
         values |= {"c": context, "d": DossierDates(context)}
-    template = _environment().get_template(f"{lang}/{kind.family}.html.j2")
+    template = jinja_environment().get_template(f"{lang}/{kind.family}.html.j2")
     # The template autoescapes every value, so its output is safe HTML to embed as is.
     return Markup(template.render(values))  # noqa: S704
 
@@ -206,7 +209,7 @@ def _layout(
 ) -> tuple[Document, list[tuple[int, int]]]:
     """One WeasyPrint layout of ``articles``; returns it and each article's page range."""
     html = (
-        _environment()
+        jinja_environment()
         .get_template("_document.html.j2")
         .render(
             lang=lang,
@@ -216,7 +219,7 @@ def _layout(
         )
     )
     document = HTML(string=html, base_url=str(DOCUMENTS_DIR)).render(
-        stylesheets=[_stylesheet()], font_config=_font_config(), **options
+        stylesheets=[letter_stylesheet()], font_config=shared_font_config(), **options
     )
     starts: dict[int, int] = {}
     for number, page in enumerate(document.pages):
@@ -276,7 +279,7 @@ def _rendered(
 # configuration) are not thread-safe: two renders in two threads of one process corrupt the
 # heap (seen here: "realloc(): invalid next size", SIGABRT). Threads would not render faster
 # anyway (the GIL); parallel rendering uses processes (flows/runner.py).
-_WEASYPRINT = threading.Lock()
+WEASYPRINT_LOCK = threading.Lock()
 
 
 def render_batch(
@@ -303,7 +306,7 @@ def render_batch(
     for position, context in enumerate(contexts):
         groups.setdefault((context.language, context.edition), []).append(position)
     results: list[RenderedDocument | None] = [None] * len(contexts)
-    with _WEASYPRINT, _fewer_collections():
+    with WEASYPRINT_LOCK, _fewer_collections():
         _render_groups(document_kind, contexts, groups, portal_url, options, results)
     return [r for r in results if r is not None]
 

@@ -62,12 +62,12 @@ from procedure.results import (
     Results,
 )
 from templates.render import (
-    _WEASYPRINT,
     DOCUMENTS_DIR,
     PDF_OPTIONS,
-    _environment,
-    _font_config,
-    _stylesheet,
+    WEASYPRINT_LOCK,
+    jinja_environment,
+    letter_stylesheet,
+    shared_font_config,
 )
 
 __all__ = [
@@ -641,7 +641,7 @@ def _bar_chart(
 
 @cache
 def _report_stylesheet() -> CSS:
-    return CSS(filename=DOCUMENTS_DIR / "results.css", font_config=_font_config())
+    return CSS(filename=DOCUMENTS_DIR / "results.css", font_config=shared_font_config())
 
 
 def report_title(edition_year: int, final: bool, lang: str) -> str:
@@ -666,7 +666,7 @@ def report_html(
     report = _Report(results, lang, previous or {}, previous_source, previous_year)
     t = report.t
     title = report_title(edition_year, final, lang)
-    environment = _environment()
+    environment = jinja_environment()
     article = environment.get_template("results_report.html.j2").render(
         t=t,
         title=title,
@@ -719,9 +719,9 @@ def render_report(
         previous_year=previous_year,
         generated_on=generated_on,
     )
-    with _WEASYPRINT:  # WeasyPrint is not thread-safe (templates/render.py)
+    with WEASYPRINT_LOCK:  # WeasyPrint is not thread-safe (templates/render.py)
         return HTML(string=html, base_url=str(DOCUMENTS_DIR)).write_pdf(
-            stylesheets=[_stylesheet(), _report_stylesheet()],
-            font_config=_font_config(),
+            stylesheets=[letter_stylesheet(), _report_stylesheet()],
+            font_config=shared_font_config(),
             **PDF_OPTIONS,
         )
