@@ -22,7 +22,7 @@ from prefect.runtime import flow_run
 from flows.batches import merge_counts, run_batches
 from flows.deliver_outbox import deliver_outbox
 from flows.runner import render_runner
-from procedure.clock import brussels_today
+from procedure.clock import day_or_today
 from procedure.mailings import DEFAULT_LEAD_DAYS
 from procedure.steps import Phase
 from tasks.campaign import plan_phase_mailings, render_documents, undelivered_kinds
@@ -37,22 +37,16 @@ class PhasesFailed(RuntimeError):
     """Some phases of the day failed; the others ran and delivered their mailings."""
 
 
-def _day(as_of: date | str | None) -> date:
-    if as_of is None:
-        return brussels_today()
-    return as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
-
-
 def _advance_run_name() -> str:
     parameters = flow_run.parameters
-    return f"advance-{parameters['edition']}-on-{_day(parameters.get('as_of')).isoformat()}"
+    return f"advance-{parameters['edition']}-on-{day_or_today(parameters.get('as_of')).isoformat()}"
 
 
 def _phase_run_name() -> str:
     parameters = flow_run.parameters
     return (
         f"{parameters['phase'].replace('_', '-')}-{parameters['edition']}-on-"
-        f"{_day(parameters['as_of']).isoformat()}"
+        f"{day_or_today(parameters['as_of']).isoformat()}"
     )
 
 
@@ -88,7 +82,7 @@ def advance_procedure(
     - ``lead_days``: reminders go out this many days before a step's effective date (X and Y
       are announced on the day itself).
     """
-    day = _day(as_of)
+    day = day_or_today(as_of)
     logger = get_run_logger()
     check_delivery_configuration(edition)  # before any document is rendered
     states = {

@@ -20,7 +20,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
-from procedure.clock import brussels_today
+from procedure.clock import day_or_today
 from tasks.publication import (
     compute_results,
     publication_period,
@@ -30,18 +30,11 @@ from tasks.publication import (
 from tasks.results import headline_table, results_markdown
 
 
-def _day(as_of: date | str | None) -> date:
-    if as_of is None:
-        return brussels_today()
-    return as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
-
-
 def _run_name() -> str:
     parameters = flow_run.parameters
     status = "final" if parameters.get("final") else "provisional"
-    return (
-        f"results-{parameters['edition']}-{status}-on-{_day(parameters.get('as_of')).isoformat()}"
-    )
+    day = day_or_today(parameters.get("as_of")).isoformat()
+    return f"results-{parameters['edition']}-{status}-on-{day}"
 
 
 @flow(name="publish-results", flow_run_name=_run_name)
@@ -53,7 +46,7 @@ def publish_results(
 ) -> dict:
     """Publish the edition's provisional (or, with ``final``, final) national results."""
     logger = get_run_logger()
-    day = _day(as_of)
+    day = day_or_today(as_of)
     first, last = publication_period(edition)
     if not final and not first <= day <= last:
         logger.info(

@@ -112,25 +112,3 @@ def sandbox(tmp_path, monkeypatch):
         point_at_sandbox(monkeypatch, running)
         yield running
 
-
-# The files that take minutes first: with a file per worker (pytest-xdist --dist loadfile), one
-# started last would run alone at the end while the other core waits.
-SLOW_FIRST = (
-    "tests/stack/",
-    "tests/flows/test_open_edition.py",
-    "tests/reliability/test_two_workers.py",
-    "tests/reliability/test_crashes.py",
-    "tests/flows/",
-    "tests/reliability/",
-    "tests/portal/test_browser",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        return next(
-            (i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)),
-            len(SLOW_FIRST),
-        )
-
-    items.sort(key=rank)  # stable: the order within a group stays

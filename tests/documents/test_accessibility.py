@@ -19,7 +19,7 @@ from tests.documents.conftest import CUTS, ELECTION_DAY, context, use_cut
 CSS = (Path(__file__).parents[2] / "templates" / "documents" / "letter.css").read_text()
 
 
-def _walk(node, seen=None):
+def _walk(node):
     """Every structure element under ``node``."""
     stack = [node]
     while stack:

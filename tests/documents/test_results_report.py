@@ -18,7 +18,6 @@ from datetime import date
 import pytest
 from markupsafe import escape
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject
 
 from procedure.i18n import LANGUAGES, body_abbreviation, format_date, label
 from procedure.regions import region_name
@@ -43,7 +42,7 @@ from templates.results_report import (
     report_html,
 )
 from tests.documents.conftest import pdf_text, read_every_page
-from tests.documents.test_accessibility import _contrast
+from tests.documents.test_accessibility import _contrast, _walk
 
 GENERATED_ON = date(2028, 5, 30)
 TITLE = {
@@ -165,19 +164,6 @@ def reports(results) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def texts(reports) -> dict[str, str]:
     return {lang: pdf_text(pdf) for lang, pdf in reports.items()}
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        element = stack.pop()
-        yield element
-        kids = element.get("/K", [])
-        for kid in kids if isinstance(kids, list) else [kids]:
-            if isinstance(kid, IndirectObject):
-                target = kid.get_object()
-                if target.get("/Type") != "/OBJR":
-                    stack.append(target)
 
 
 def layout_lines(pdf: bytes) -> list[str]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.portal.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.stack.conftest import ROOT, Served, clean_environment, socelec, wait_for
 
 pytestmark = pytest.mark.integration
@@ -31,16 +31,6 @@ DEPLOYMENTS = {
     "redeliver",
     "import-registry",
 }
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = ROOT / "test-artifacts" / "prefect-ui"
 
 
