@@ -111,4 +111,3 @@ def sandbox(tmp_path, monkeypatch):
     with running_sandbox(tmp_path / "sandbox") as running:
         point_at_sandbox(monkeypatch, running)
         yield running
-
