@@ -56,7 +56,8 @@ def compute_results(
 
 
 def results_directory(edition_year: int) -> Path:
-    return get_settings().data_dir / "results" / str(edition_year)
+    """Absolute: the paths the flow returns and the demo prints are read from anywhere."""
+    return get_settings().data_dir.resolve() / "results" / str(edition_year)
 
 
 def _write(path: Path, data: bytes) -> None:
