@@ -135,6 +135,45 @@ class Cell:
     def companies(self) -> int:
         return len(self.tally.companies)
 
+    def rows(self) -> list[Row]:
+        """Every figure of this cell: counts, rates and, per organisation, votes and seats."""
+        key, tally = self.key, self.tally
+        seats = sum(tally.seats.values())
+        figures: list[tuple[str, str, int | float]] = [
+            ("companies", "", self.companies),
+            ("registered", "", tally.registered),
+            ("voters", "", tally.voters),
+            ("valid", "", tally.valid),
+            ("blank", "", tally.blank),
+            ("invalid", "", tally.invalid),
+            ("candidates", "", sum(tally.candidates.values())),
+            ("elected", "", seats),
+            ("turnout", "", percent(tally.voters, tally.registered)),
+            ("blank_share", "", percent(tally.blank, tally.voters)),
+            ("invalid_share", "", percent(tally.invalid, tally.voters)),
+        ]
+        for organisation in ORGANISATIONS:
+            figures += [
+                ("votes", organisation, tally.votes[organisation]),
+                ("vote_share", organisation, percent(tally.votes[organisation], tally.valid)),
+                ("seats", organisation, tally.seats[organisation]),
+                ("seat_share", organisation, percent(tally.seats[organisation], seats)),
+                ("candidates", organisation, tally.candidates[organisation]),
+            ]
+        return [
+            Row(
+                key.dimension,
+                key.group,
+                key.body,
+                key.college,
+                measure,
+                organisation,
+                None if self.suppressed else value,
+                self.suppressed,
+            )
+            for measure, organisation, value in figures
+        ]
+
 
 @dataclass(frozen=True)
 class Row:
@@ -179,7 +218,7 @@ class Results:
         """Every figure of every cell, in a stable order (dimension, group, body, college)."""
         order = {d: i for i, d in enumerate(DIMENSIONS)}
         keys = sorted(self.cells, key=lambda k: (order[k.dimension], k.group, k.body, k.college))
-        return [row for key in keys for row in _rows(self.cells[key])]
+        return [row for key in keys for row in self.cells[key].rows()]
 
     def cell(self, dimension: str, group: str, body: str, college: str = ALL_COLLEGES) -> Cell:
         return self.cells[CellKey(dimension, group, body, college)]
@@ -246,42 +285,3 @@ def _suppress(tallies: Mapping[CellKey, Tally]) -> set[CellKey]:
                 hidden.add(fewest(shown) if shown else parent)
                 changed = True
     return hidden
-
-
-def _rows(cell: Cell) -> list[Row]:
-    key, tally = cell.key, cell.tally
-    seats = sum(tally.seats.values())
-    figures: list[tuple[str, str, int | float]] = [
-        ("companies", "", cell.companies),
-        ("registered", "", tally.registered),
-        ("voters", "", tally.voters),
-        ("valid", "", tally.valid),
-        ("blank", "", tally.blank),
-        ("invalid", "", tally.invalid),
-        ("candidates", "", sum(tally.candidates.values())),
-        ("elected", "", seats),
-        ("turnout", "", percent(tally.voters, tally.registered)),
-        ("blank_share", "", percent(tally.blank, tally.voters)),
-        ("invalid_share", "", percent(tally.invalid, tally.voters)),
-    ]
-    for organisation in ORGANISATIONS:
-        figures += [
-            ("votes", organisation, tally.votes[organisation]),
-            ("vote_share", organisation, percent(tally.votes[organisation], tally.valid)),
-            ("seats", organisation, tally.seats[organisation]),
-            ("seat_share", organisation, percent(tally.seats[organisation], seats)),
-            ("candidates", organisation, tally.candidates[organisation]),
-        ]
-    return [
-        Row(
-            key.dimension,
-            key.group,
-            key.body,
-            key.college,
-            measure,
-            organisation,
-            None if cell.suppressed else value,
-            cell.suppressed,
-        )
-        for measure, organisation, value in figures
-    ]

@@ -7,8 +7,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
+from dataclasses import asdict
 
-from procedure.results import ALL_COLLEGES, BODIES, NATIONAL, ORGANISATIONS, Results, Row
+from procedure.results import (
+    ALL_COLLEGES,
+    BODIES,
+    NATIONAL,
+    ORGANISATIONS,
+    CellKey,
+    Results,
+    Row,
+)
 
 #: The open-data CSV's columns, one row per figure of each cell.
 CSV_COLUMNS = (
@@ -69,19 +78,7 @@ def as_json(results: Results, edition_year: int, final: bool) -> dict:
             {"body": c.body, "expected": c.expected, "reported": c.reported, "share": c.share}
             for c in results.coverage
         ],
-        "rows": [
-            {
-                "dimension": r.dimension,
-                "group": r.group,
-                "body": r.body,
-                "college": r.college,
-                "measure": r.measure,
-                "organisation": r.organisation,
-                "value": r.value,
-                "suppressed": r.suppressed,
-            }
-            for r in results.rows()
-        ],
+        "rows": [asdict(r) for r in results.rows()],
     }
 
 
@@ -109,11 +106,12 @@ def headline_table(results: Results) -> list[dict]:
 
 
 def _national(results: Results, body: str) -> dict[tuple[str, str], object] | None:
-    key = ("national", NATIONAL, body, ALL_COLLEGES)
-    rows = [r for r in results.rows() if (r.dimension, r.group, r.body, r.college) == key]
-    if not rows:
+    cell = results.cells.get(CellKey("national", NATIONAL, body, ALL_COLLEGES))
+    if cell is None:
         return None
-    return {(r.measure, r.organisation): SUPPRESSED if r.suppressed else r.value for r in rows}
+    return {
+        (r.measure, r.organisation): SUPPRESSED if r.suppressed else r.value for r in cell.rows()
+    }
 
 
 def results_markdown(
