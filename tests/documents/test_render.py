@@ -25,7 +25,7 @@ from procedure.i18n import (
     step_action,
     step_title,
 )
-from templates.context import DossierDates, load_contexts
+from templates.context import DossierDates, LetterContext, load_contexts
 from templates.render import RenderError, render_batch
 from tests.documents.conftest import (
     EDITION,
@@ -125,6 +125,41 @@ def test_each_kind_in_each_language_shows_its_fields(code, lang):
             assert label("choose_y_title", lang) not in text
 
 
+LETTERS = [code for code, kind in KINDS.items() if kind.family != Family.brochure]
+
+
+def _long_names(ctx):
+    """The context with names as long as a registry commonly gives (~100 characters)."""
+    return LetterContext(
+        **{
+            **ctx.__dict__,
+            "enterprise_name": "Société Coopérative Intercommunale de Gestion et d'Exploitation "
+            "des Services Hospitaliers SCRL",
+            "unit_name": "Centre Hospitalier Régional de la Haute-Senne, site Saint-Vincent",
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_letter_fits_one_a4_page(lang):
+    """Access codes, reminders, phase and late notices: one page, with or without Y, in a
+    works council and a committee, with long names: cheaper to render and to print
+    (docs/performance.md#one-page-letters)."""
+    longer = []
+    for code in LETTERS:
+        password = generate_password() if KINDS[code].carries_credential else None
+        contexts = [
+            context(1, language=lang, election_day=ELECTION_DAY, password=password),
+            _long_names(context(2, language=lang, body="CE", password=password)),
+        ]
+        longer += [
+            f"{code} ({'with' if c.election_day else 'without'} Y): {d.page_count} pages"
+            for c, d in zip(contexts, render_batch(code, contexts), strict=True)
+            if d.page_count != 1
+        ]
+    assert longer == []
+
+
 def test_a_deadline_on_a_non_working_day_shows_the_legal_and_the_effective_date():
     # Y = Friday 12 May 2028: X+14 = Y−76 is Saturday 26 February, not worked in a
     # Monday-to-Friday company, so the act is due on Friday 25 February.
@@ -176,7 +211,7 @@ def test_the_unit_is_named_as_in_the_portal_with_its_code_only_to_tell_it_apart(
         return [pdf_text(d.pdf) for d in documents], codes
 
     (first, second), (code, _) = letters(leuven, gent)
-    assert "Technische bedrijfseenheid Vestiging Leuven, Rue de la Gare 12" in first
+    assert "Technische bedrijfseenheid: Vestiging Leuven, Rue de la Gare 12" in first
     assert f"({code})" not in first and "Vestiging Gent, Rue de la Gare 12" in second
     twin = officer_dossier(engine, same_enterprise_as=leuven, unit_name="Vestiging Leuven")
     (first, second), (code, twin_code) = letters(leuven, twin)
