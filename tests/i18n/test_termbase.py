@@ -189,12 +189,12 @@ def test_an_avoided_form_in_a_letter_template_is_refused(tmp_path, terms):
     copy = tmp_path / "documents"
     shutil.copytree(DOCUMENTS_DIR, copy)
     letter = copy / "de" / "access_code.html.j2"
-    letter.write_text(letter.read_text().replace("die Dossiernummer", "das Aktenzeichen"))
+    letter.write_text(
+        letter.read_text().replace("füllen Sie", "geben Sie Ihr Kennwort ein und füllen Sie")
+    )
     assert term_problems(template_texts(copy), terms) == [
-        "'templates/documents/<lang>/access_code.html.j2' (de): the French says 'numéro de "
-        "dossier', so the de text must say 'Dossiernummer' (dossier number)",
-        "'templates/documents/<lang>/access_code.html.j2' (de): 'Aktenzeichen' is avoided for "
-        "dossier number; say 'Dossiernummer'",
+        "'templates/documents/<lang>/access_code.html.j2' (de): 'Kennwort' is avoided for "
+        "password; say 'Passwort'"
     ]
 
 
