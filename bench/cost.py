@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 
@@ -165,6 +167,52 @@ class Run:
         )
 
 
+def prefect_spans(since: datetime) -> list[str]:
+    """Where a Prefect run's time went, from the server's records: per flow and per task (runs
+    grouped by name, without their suffix), how many runs, when the first started and the last
+    ended after ``since``, and the sum of their run times. Gaps between spans, and spans longer
+    than their work needs, are what orchestration adds."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterStartTime,
+        TaskRunFilter,
+        TaskRunFilterStartTime,
+    )
+
+    page = 200
+    runs: list = []
+    with get_client(sync_client=True) as client:
+        for read, where in (
+            (
+                client.read_flow_runs,
+                {"flow_run_filter": FlowRunFilter(start_time=FlowRunFilterStartTime(after_=since))},
+            ),
+            (
+                client.read_task_runs,
+                {"task_run_filter": TaskRunFilter(start_time=TaskRunFilterStartTime(after_=since))},
+            ),
+        ):
+            offset = 0
+            while batch := read(**where, offset=offset, limit=page):
+                runs += batch
+                offset += len(batch)
+    groups: dict[str, list] = {}
+    for run in runs:
+        if run.start_time is not None:
+            groups.setdefault(re.sub(r"-[^-]*$", "", run.name), []).append(run)
+    lines = []
+    for name, group in sorted(groups.items(), key=lambda item: min(r.start_time for r in item[1])):
+        first = min(r.start_time for r in group) - since
+        last = max(r.end_time or r.start_time for r in group) - since
+        busy = sum(r.total_run_time.total_seconds() for r in group)
+        lines.append(
+            f"{name}: {len(group)} run(s), +{first.total_seconds():.1f} s to "
+            f"+{last.total_seconds():.1f} s, run time {busy:.1f} s"
+        )
+    return lines
+
+
 def measure(
     kind: str,
     dossiers: int,
@@ -187,12 +235,17 @@ def measure(
             server = sandbox_pid()
             sandbox_before = cpu_seconds(server)  # seeding is set-up, not the run's
             with PeakMemory() as memory:
+                started_at = datetime.now(UTC)
                 start = time.perf_counter()
                 outcomes, work_cpu = work()
                 wall = time.perf_counter() - start
             sandbox_cpu = cpu_seconds(server) - sandbox_before
             messages = sandbox.admin.stats()["messages"]
             checked = check() if check else {}
+    if kind == "prefect":
+        print(
+            "   prefect spans:\n" + "\n".join(f"     {line}" for line in prefect_spans(started_at))
+        )
     run = Run(
         kind=kind,
         dossiers=dossiers,
