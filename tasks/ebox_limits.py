@@ -7,9 +7,11 @@ Every run on every worker shares two limits on the Prefect server
   at once. A delivery batch holds one slot per publishing thread for as long as it works, so
   the batches of all runs together never have more requests in flight than the limit.
 - ``ebox-publications-per-second`` (``SOCELEC_EBOX_MAX_PER_SECOND``): a rate limit (slots that
-  decay at that rate). Publishing threads take their slots a few at a time
-  (:class:`RatePacer`): one Prefect API call per publication would cost more than the
-  publication, and the server answers a waiting client with a coarse Retry-After.
+  decay at that rate). A batch's publishing threads take their slots a tenth of a second's
+  worth at a time (:class:`RatePacer`): Prefect serializes every acquisition of a limit in a
+  process, one call to its server each, so at a few slots a call those calls, not the e-Box,
+  bounded a campaign's delivery (docs/performance.md#global-concurrency-limits); and the
+  server answers a waiting client with a coarse Retry-After.
 
 `socelec serve`, `socelec demo` and `socelec ebox-limits` create them (:func:`apply_ebox_limits`);
 a run checks they exist before it changes anything (:func:`publish_threads`), since Prefect
@@ -30,8 +32,6 @@ IN_FLIGHT_LIMIT = "ebox-publications-in-flight"
 RATE_LIMIT = "ebox-publications-per-second"
 # Threads that publish in one delivery batch; a batch occupies this many in-flight slots.
 PUBLISH_THREADS = 4
-# Rate slots a publishing thread takes at once.
-RATE_CHUNK = 4
 
 
 class LimitMissing(RuntimeError):
@@ -81,16 +81,28 @@ def publication_slots(threads: int) -> Iterator[None]:
         yield
 
 
-class RatePacer:
-    """Hands out the per-second limit's slots to a batch's threads, taking a few at a time."""
+def rate_chunk(per_second: int) -> int:
+    """Slots a pacer takes at once: a tenth of a second of the limit, at least one. A batch may
+    then start that many publications together, and leaves at most that many unused when it
+    ends (they decay within 0.1 s)."""
+    return max(1, per_second // 10)
 
-    def __init__(self, chunk: int = RATE_CHUNK):
-        self._chunk = chunk
+
+class RatePacer:
+    """Hands out the per-second limit's slots to a batch's threads, :func:`rate_chunk` of them
+    per call to the Prefect server; reads the limit at its first use."""
+
+    def __init__(self) -> None:
+        self._chunk = 0
         self._left = 0
         self._lock = threading.Lock()
 
     def __call__(self) -> None:
         with self._lock:
+            if not self._chunk:
+                with get_client(sync_client=True) as client:
+                    limit = client.read_global_concurrency_limit_by_name(RATE_LIMIT).limit
+                self._chunk = rate_chunk(limit)
             if not self._left:
                 rate_limit(RATE_LIMIT, occupy=self._chunk, strict=True)
                 self._left = self._chunk
