@@ -40,7 +40,6 @@ import csv
 import io
 import math
 import os
-import platform
 import sys
 import time
 import uuid
@@ -232,14 +231,10 @@ def main() -> None:
         help="skip the Prefect run with 1 render worker at the first size",
     )
     args = parser.parse_args()
-    from bench.machine import cpu_description
     from models.settings import get_settings
 
     workers = get_settings().render_workers
-    machine = (
-        f"machine: {cpu_description()}, Python {platform.python_version()}; "
-        f"{workers} render workers, batches of {BATCH}"
-    )
+    machine = cost.machine_line(workers, BATCH)
     print(machine, flush=True)
     summaries = []
     with cost.prefect_server() as limits:
@@ -258,9 +253,7 @@ def main() -> None:
             summaries.append(
                 [f"Campaign, {size:,} dossiers ({prefect.messages:,} e-Box messages):", *lines]
             )
-    print(f"\nsummary\n{machine}\n{limits}")
-    for lines in summaries:
-        print("\n".join([lines[0], *(f"- {line}" for line in lines[1:])]))
+    cost.print_summary([machine, limits], summaries)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import platform
 import re
 import tempfile
 import threading
@@ -321,3 +322,20 @@ def prefect_server() -> Iterator[str]:
             f"e-Box limits {settings.ebox_max_in_flight} publications in flight, "
             f"{settings.ebox_max_per_second} per second (the plain runs ignore them)"
         )
+
+
+def machine_line(workers: int, batch: int) -> str:
+    """What the run ran on, first line of its output and of its summary."""
+    from bench.machine import cpu_description
+
+    return (
+        f"machine: {cpu_description()}, Python {platform.python_version()}; "
+        f"{workers} render workers, batches of {batch}"
+    )
+
+
+def print_summary(heading: list[str], summaries: list[list[str]]) -> None:
+    """The figures again at the end, each size a title and its lines, to paste."""
+    print("\nsummary\n" + "\n".join(heading))
+    for title, *lines in summaries:
+        print("\n".join([title, *(f"- {line}" for line in lines)]))

@@ -39,7 +39,6 @@ suite: bench/ prints figures (docs/performance.md#benchmarks).
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -200,14 +199,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[11569])
     args = parser.parse_args()
-    from bench.machine import cpu_description
     from models.settings import get_settings
 
     workers = get_settings().render_workers
-    machine = (
-        f"machine: {cpu_description()}, Python {platform.python_version()}; "
-        f"{workers} render workers, batches of {BATCH}"
-    )
+    machine = cost.machine_line(workers, BATCH)
     print(machine, flush=True)
     election_day, day = heaviest_day()
     heaviest = f"heaviest day {day.isoformat()}: reminder X for Y = {election_day.isoformat()}"
@@ -235,9 +230,7 @@ def main() -> None:
                     *lines,
                 ]
             )
-    print(f"\nsummary\n{machine}\n{heaviest}\n{limits}")
-    for lines in summaries:
-        print("\n".join([lines[0], *(f"- {line}" for line in lines[1:])]))
+    cost.print_summary([machine, heaviest, limits], summaries)
 
 
 if __name__ == "__main__":
